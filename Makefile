@@ -1,0 +1,42 @@
+# The two commands: `make run` (the whole system with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint format messages upgrade-embedded-db clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-1} $(PY) -m imigrasi.devserver
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.dev
+	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+upgrade-embedded-db: $(VENV)/.runtime
+	$(PY) -c "from pathlib import Path; from imigrasi.embedded_postgres import upgrade; upgrade(Path('.data/postgres'))"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""URLs: the admin, the API under /api/v1/ and its schema. The one module that names every app."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from imigrasi.api.auth import TokenLoginView, TokenLogoutView
+from imigrasi.api.health import HealthView
+from imigrasi.api.problems import problem_response
+from offices.api.views import MeView, OfficeDetailView, OfficeListView
+
+admin.site.site_header = _("Imigrasi — case management")
+admin.site.site_title = _("Imigrasi")
+admin.site.index_title = _("Office administration")
+
+api_v1 = [
+    path("auth/token/", TokenLoginView.as_view(), name="token-login"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="token-logout"),
+    path("health/", HealthView.as_view(), name="health"),
+    path("me/", MeView.as_view(), name="me"),
+    path("offices/", OfficeListView.as_view(), name="office-list"),
+    path("offices/<str:code>/", OfficeDetailView.as_view(), name="office-detail"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api-auth/", include("rest_framework.urls")),
+]
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(request, status_code=404, code="not-found", detail=_("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(
+            request, status_code=500, code="server-error", detail=_("An unexpected error occurred.")
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,125 @@
+"""Admin for regions, offices, memberships and users, each scoped to what the user may see."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from offices.admin_scope import ScopedAdminMixin
+from offices.models import Membership, Office, Region
+from offices.selectors import memberships_visible_to, user_scope
+from offices.services import membership_can_manage
+
+User = get_user_model()
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        scope = user_scope(request.user)
+        queryset = super().get_queryset(request)
+        if scope.everything:
+            return queryset
+        return queryset.filter(
+            Q(pk__in=sorted(scope.region_ids)) | Q(offices__pk__in=sorted(scope.office_ids))
+        ).distinct()
+
+
+@admin.register(Office)
+class OfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_office_field = ""
+    list_display = [
+        "code",
+        "name",
+        "office_class",
+        "region",
+        "city",
+        "timezone",
+        "tpi",
+        "passport_capacity",
+        "permit_capacity",
+        "is_active",
+    ]
+    list_filter = ["region", "office_class", "timezone", "tpi", "is_active"]
+    search_fields = ["code", "name", "city"]
+    list_select_related = ["region"]
+    readonly_fields = ["source"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Office | None = None) -> list[str]:
+        # The code is referenced by every case reference: it never changes once an office exists.
+        return [*self.readonly_fields, "code"] if obj else list(self.readonly_fields)
+
+
+class MembershipForm(forms.ModelForm):
+    """Refuses a membership its author may not grant, whatever the admin offered."""
+
+    actor: Any = None
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "office", "region"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        role, office, region = cleaned.get("role"), cleaned.get("office"), cleaned.get("region")
+        if role and not membership_can_manage(actor=self.actor, role=role, office=office, region=region):
+            raise forms.ValidationError(_("You may not grant this role at this scope."), code="permission-denied")
+        if self.instance.pk and not membership_can_manage(
+            actor=self.actor, role=self.instance.role, office=self.instance.office, region=self.instance.region
+        ):
+            raise forms.ValidationError(_("You may not change this membership."), code="permission-denied")
+        return cleaned
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
+    list_display = ["user", "role", "office", "region", "created_at"]
+    list_filter = ["role", "office__region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "office__code", "office__name"]
+    list_select_related = ["user", "office", "region"]
+    autocomplete_fields = ["user", "office"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return memberships_visible_to(request.user)
+
+    def get_form(
+        self, request: HttpRequest, obj: Membership | None = None, change: bool = False, **kwargs: Any
+    ) -> type:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def _may_manage(self, request: HttpRequest, obj: Membership | None) -> bool:
+        if obj is None:
+            return True
+        return membership_can_manage(actor=request.user, role=obj.role, office=obj.office, region=obj.region)
+
+    def has_change_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Users, limited for office heads to their staff and to people not yet placed anywhere."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or user_scope(request.user).everything:
+            return queryset
+        visible = memberships_visible_to(request.user).values("user_id")
+        return queryset.filter(Q(memberships__isnull=True) | Q(pk__in=visible)).distinct()

@@ -1,0 +1,82 @@
+"""The roles a membership can grant, and where each may be held.
+
+A role is held at a scope: an office, a region (the provinces a Kanwil supervises) or the whole
+nation. Which scope a role needs is decided here and enforced by database constraints on
+``Membership``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", _("Front desk")
+    BIOMETRIC_OPERATOR = "biometric_operator", _("Biometric operator")
+    INTERVIEWER = "interviewer", _("Interviewer")
+    ADJUDICATOR = "adjudicator", _("Adjudicator")
+    PRINT_OPERATOR = "print_operator", _("Print operator")
+    HANDOVER_OFFICER = "handover_officer", _("Hand-over officer")
+    OFFICE_HEAD = "office_head", _("Office head")
+    REGIONAL_SUPERVISOR = "regional_supervisor", _("Regional supervisor")
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    API_CLIENT = "api_client", _("API client")
+
+
+# Roles held at exactly one office.
+OFFICE_ROLES = frozenset(
+    {
+        Role.FRONT_DESK,
+        Role.BIOMETRIC_OPERATOR,
+        Role.INTERVIEWER,
+        Role.ADJUDICATOR,
+        Role.PRINT_OPERATOR,
+        Role.HANDOVER_OFFICER,
+        Role.OFFICE_HEAD,
+    }
+)
+
+# Roles whose holders work in the Django admin. API clients are service accounts and do not.
+STAFF_ROLES = frozenset(set(Role) - {Role.API_CLIENT})
+
+# Office roles an office head may grant at their own office. Making someone office head is for
+# headquarters: a head who could appoint heads could hand the office to anyone.
+ROLES_GRANTED_BY_OFFICE_HEAD = OFFICE_ROLES - {Role.OFFICE_HEAD}
+
+# Django model permissions of each role's group, so that the admin shows each role the models it
+# works with. Which rows it sees is the scope's business (offices.selectors), never the group's.
+GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.FRONT_DESK: ("offices.view_office",),
+    Role.BIOMETRIC_OPERATOR: ("offices.view_office",),
+    Role.INTERVIEWER: ("offices.view_office",),
+    Role.ADJUDICATOR: ("offices.view_office",),
+    Role.PRINT_OPERATOR: ("offices.view_office",),
+    Role.HANDOVER_OFFICER: ("offices.view_office",),
+    Role.OFFICE_HEAD: (
+        "auth.view_user",
+        "offices.view_office",
+        "offices.view_region",
+        "offices.view_membership",
+        "offices.add_membership",
+        "offices.change_membership",
+        "offices.delete_membership",
+    ),
+    Role.REGIONAL_SUPERVISOR: (
+        "auth.view_user",
+        "offices.view_office",
+        "offices.view_region",
+        "offices.view_membership",
+    ),
+    Role.NATIONAL_ADMIN: (
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "offices.view_office",
+        "offices.change_office",
+        "offices.view_region",
+        "offices.view_membership",
+        "offices.add_membership",
+        "offices.change_membership",
+        "offices.delete_membership",
+    ),
+    Role.API_CLIENT: (),
+}

@@ -1,0 +1,3 @@
+def test_offices_load(offices):
+    assert len(offices) == 145
+    assert offices["SMG"].region.name == "Jawa Tengah"
