@@ -1,9 +1,14 @@
 """Regions, offices and the memberships that give users a role at a scope."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices.roles import OFFICE_ROLES, Role
@@ -74,6 +79,17 @@ class Office(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_today(self) -> date:
+        """The office's own date now: an office's day is its local day."""
+        return timezone.localdate(timezone=self.zone)
+
+    def local_date(self, moment: datetime) -> date:
+        return timezone.localtime(moment, self.zone).date()
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
@@ -119,5 +135,121 @@ class Membership(models.Model):
         if self.office_id:
             return self.office.code
         if self.region_id:
+            return str(self.region)
+        return str(_("national"))
+
+
+class Capability(models.TextChoices):
+    """What the central services provide, and an outage can take down."""
+
+    CENTRAL_RECORDS = "central_records", _("Central records (adjudication)")
+    PRINTING = "printing", _("Passport printing")
+    PERMIT_ISSUANCE = "permit_issuance", _("Stay permit issuance")
+    EXPRESS_SERVICE = "express_service", _("Express (same-day) service")
+
+
+class CapabilityState(models.Model):
+    """One row per office and capability: the lock that orders issuance against declarations.
+
+    A transition needing a capability reads its office's row ``FOR SHARE``; declaring or resolving
+    an outage locks the rows it covers ``FOR UPDATE``. The rows always exist (created with the
+    office) and are locked whatever the state, so no issuance commits after a declaration has.
+    """
+
+    office = models.ForeignKey(Office, models.CASCADE, related_name="capability_states")
+    capability = models.CharField(max_length=30, choices=Capability.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "capability"], name="capability_state_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.capability}"
+
+
+class OutageScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGION = "region", _("Region")
+    OFFICE = "office", _("Office")
+
+
+class OutageQuerySet(models.QuerySet):
+    def active(self) -> "OutageQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def covering(self, office: Office) -> "OutageQuerySet":
+        """Outages whose scope includes ``office``."""
+        return self.filter(
+            Q(scope=OutageScope.NATIONAL)
+            | Q(scope=OutageScope.REGION, region_id=office.region_id)
+            | Q(scope=OutageScope.OFFICE, office_id=office.pk)
+        )
+
+
+@pghistory.track()
+class Outage(models.Model):
+    """A declared loss of central capabilities, nationally, for a region or for one office."""
+
+    scope = models.CharField(_("scope"), max_length=10, choices=OutageScope.choices)
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="outages", verbose_name=_("region")
+    )
+    office = models.ForeignKey(
+        Office, models.PROTECT, null=True, blank=True, related_name="outages", verbose_name=_("office")
+    )
+    capabilities = ArrayField(
+        models.CharField(max_length=30, choices=Capability.choices), verbose_name=_("capabilities down")
+    )
+    reason = models.TextField(_("reason"))
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("declared by")
+    )
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    expected_end = models.DateTimeField(_("expected end"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resolved by")
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    objects = OutageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
+        ordering = ["-declared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="outage_scope_matches_target",
+                condition=(
+                    Q(scope=OutageScope.NATIONAL, region__isnull=True, office__isnull=True)
+                    | Q(scope=OutageScope.REGION, region__isnull=False, office__isnull=True)
+                    | Q(scope=OutageScope.OFFICE, region__isnull=True, office__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(name="outage_has_capabilities", condition=Q(capabilities__len__gt=0)),
+            models.CheckConstraint(
+                name="outage_resolution_complete",
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scope"], condition=Q(resolved_at__isnull=True), name="outage_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.scope_label}: {', '.join(self.capabilities)}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == OutageScope.OFFICE:
+            return self.office.code
+        if self.scope == OutageScope.REGION:
             return str(self.region)
         return str(_("national"))

@@ -4,7 +4,8 @@ from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from offices.models import Membership
+from offices.models import Membership, Office
+from offices.outages import capability_states_ensure
 from offices.services import role_groups_sync, user_groups_sync
 
 
@@ -19,3 +20,10 @@ def groups_after_migrate(sender: object, **kwargs: object) -> None:
     """Refresh the role groups once per ``migrate``, after the last app's permissions exist."""
     if sender is list(apps.get_app_configs())[-1]:
         role_groups_sync()
+
+
+@receiver(post_save, sender=Office)
+def office_saved(sender: type, instance: Office, created: bool, **kwargs: object) -> None:
+    """Every office has its capability lock rows from the moment it exists."""
+    if created:
+        capability_states_ensure(offices=[instance])

@@ -1,0 +1,200 @@
+"""Business rules of passport applications: intake, every workflow action, expiry."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import (
+    Applicant,
+    ApplicationType,
+    Channel,
+    PassportApplication,
+    Service,
+)
+from applications.notifications import application_notification
+from applications.workflow import PASSPORT_WORKFLOW, SUBMIT_ROLES, Status
+from casework.errors import ActionForbidden
+from casework.references import reference_next
+from casework.services import case_transition, history_context, notification_queue
+from offices.models import Capability, Office
+from offices.outages import capability_guard
+from offices.selectors import user_scope
+
+INCOMPLETE_EXPIRY = timedelta(days=14)
+UNCOLLECTED_EXPIRY = timedelta(days=30)
+MINIMUM_AGE_FOR_TEN_YEARS = 17
+
+APPLICANT_FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "phone", "email")
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    return ValidationError({f"{prefix}.{name}": errors for name, errors in error.error_dict.items()})
+
+
+def applicant_upsert(*, data: dict[str, Any]) -> Applicant:
+    """The applicant with this NIK, created or brought up to date with ``data``.
+
+    One applicant per NIK: a later application reuses the record and refreshes the contact
+    details; the identity fields must still agree with the NIK.
+    """
+    applicant = Applicant.objects.select_for_update().filter(nik=data.get("nik")).first() or Applicant()
+    for name in APPLICANT_FIELDS:
+        if name in data:
+            setattr(applicant, name, data[name])
+    applicant.full_clean(validate_unique=False)
+    applicant.save()
+    return applicant
+
+
+def _application_rules(application: PassportApplication) -> None:
+    """Rules across fields, each refused on the field to correct, with its own code."""
+    errors: dict[str, ValidationError] = {}
+    today = application.office.local_today()
+    if application.validity_years == 10 and application.applicant.age_on(today) < MINIMUM_AGE_FOR_TEN_YEARS:
+        errors["validity_years"] = ValidationError(
+            _("A 10-year passport is only for applicants aged 17 or over; choose 5 years."), code="validity-age"
+        )
+    if application.channel == Channel.WALK_IN and not application.priority:
+        errors["priority"] = ValidationError(
+            _("Walk-in applications are only for priority applicants: elderly, child, pregnant or disability."),
+            code="walk-in-needs-priority",
+        )
+    if application.channel == Channel.APPOINTMENT and application.priority:
+        errors["priority"] = ValidationError(
+            _("Priority applies to walk-in applicants only."), code="priority-needs-walk-in"
+        )
+    if application.application_type != ApplicationType.NEW and not application.previous_passport_number:
+        errors["previous_passport_number"] = ValidationError(
+            _("Give the number of the passport being renewed or replaced."), code="previous-passport-required"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor: AbstractBaseUser,
+    office: Office,
+    applicant: dict[str, Any],
+    application_type: str,
+    passport_kind: str,
+    validity_years: int,
+    channel: str,
+    service: str = Service.REGULAR,
+    priority: str = "",
+    previous_passport_number: str = "",
+    note: str = "",
+) -> PassportApplication:
+    """Take in a new application at ``office`` (the workflow's "submit")."""
+    if not user_scope(actor, roles=SUBMIT_ROLES).contains(office):
+        raise ActionForbidden(_("Your roles do not allow taking in applications at this office."))
+    with history_context(actor=actor, action="submit", note=note, office=office.code):
+        try:
+            applicant_record = applicant_upsert(data=applicant)
+        except ValidationError as error:
+            raise _prefixed(error, "applicant") from error
+        application = PassportApplication(
+            office=office,
+            applicant=applicant_record,
+            application_type=application_type,
+            previous_passport_number=(previous_passport_number or "").strip().upper(),
+            passport_kind=passport_kind,
+            validity_years=validity_years,
+            service=service,
+            channel=channel,
+            priority=priority or "",
+            created_by=actor,
+        )
+        _application_rules(application)
+        application.fee_idr = application.compute_fee()
+        if service == Service.EXPRESS:
+            capability_guard(office=office, capability=Capability.EXPRESS_SERVICE)
+        application.reference = reference_next(office=office)
+        application.save()
+    return application
+
+
+def application_act(
+    *,
+    application: PassportApplication,
+    action: str,
+    actor: AbstractBaseUser,
+    note: str = "",
+    expected_version: int | None = None,
+    **inputs: Any,
+) -> PassportApplication:
+    """Take one workflow action (``verify``, ``print``…) on an application."""
+    try:
+        return case_transition(
+            case=application,
+            workflow=PASSPORT_WORKFLOW,
+            action=action,
+            actor=actor,
+            note=note,
+            expected_version=expected_version,
+            inputs=inputs,
+            notification=application_notification,
+        )
+    except IntegrityError as error:
+        # Two printers entering the same number at once: the unique index decides.
+        raise ValidationError(
+            {
+                "passport_number": ValidationError(
+                    _("This passport number is already used."), code="passport-number-taken"
+                )
+            }
+        ) from error
+
+
+def applications_expire(*, status: str, older_than: timedelta, field: str, reason: str) -> int:
+    """Cancel every application left in ``status`` since before ``older_than`` ago (the "expire" action).
+
+    One transaction per application, each with its history and notification, so a failure
+    leaves the others done; rows locked by a concurrent action are skipped and taken next run.
+    """
+    cutoff = timezone.now() - older_than
+    ids = list(
+        PassportApplication.objects.filter(status=status, **{f"{field}__lt": cutoff}).values_list("id", flat=True)
+    )
+    expired = 0
+    for application_id in ids:
+        with transaction.atomic():
+            application = (
+                PassportApplication.objects.select_for_update(skip_locked=True)
+                .select_related("office", "applicant")
+                .filter(pk=application_id, status=status, **{f"{field}__lt": cutoff})
+                .first()
+            )
+            if application is None:
+                continue
+            with history_context(actor=None, action="expire", note=reason, office=application.office.code):
+                application.expire(reason=reason)
+                application.version += 1
+                application.save()
+            notification_queue(build=lambda a=application: application_notification(a, "cancelled"))
+            expired += 1
+    return expired
+
+
+def applications_expire_incomplete() -> int:
+    return applications_expire(
+        status=Status.INCOMPLETE,
+        older_than=INCOMPLETE_EXPIRY,
+        field="documents_returned_at",
+        reason=_("Documents were not completed within 14 days."),
+    )
+
+
+def applications_expire_uncollected() -> int:
+    return applications_expire(
+        status=Status.PRINTED,
+        older_than=UNCOLLECTED_EXPIRY,
+        field="printed_at",
+        reason=_("The passport was not collected within 30 days; its number is void."),
+    )

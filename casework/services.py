@@ -1,0 +1,92 @@
+"""The transition service: the one path by which any case changes status.
+
+In one transaction: lock the case row, check the actor's role at the case's office, check the
+version the client saw, check the transition, take the capability guard, apply the step, bump the
+version and record history with who, what and why. Side effects (notifications) are queued in
+the same transaction and sent only after it commits.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pghistory
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from casework.errors import ActionForbidden, InvalidTransition, PreconditionFailed
+from casework.models import Case, Notification, NotificationStatus
+from casework.workflow import Workflow
+from offices.outages import capability_guard
+from offices.selectors import user_scope
+
+CaseT = TypeVar("CaseT", bound=Case)
+
+
+def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = "", office: str = "") -> Any:
+    """The pghistory context every case change runs in: it is what the timeline shows."""
+    return pghistory.context(
+        actor=actor.get_username() if actor else "system",
+        user=actor.pk if actor else None,
+        action=action,
+        note=note,
+        office=office,
+    )
+
+
+def case_transition(
+    *,
+    case: CaseT,
+    workflow: Workflow,
+    action: str,
+    actor: AbstractBaseUser,
+    note: str = "",
+    expected_version: int | None = None,
+    inputs: dict[str, Any] | None = None,
+    notification: Callable[[CaseT, str], Notification | None] | None = None,
+) -> CaseT:
+    """Take ``action`` on ``case`` for ``actor``; returns the case as written.
+
+    ``inputs`` are passed to the model's transition method (which may refuse them with a
+    ``ValidationError``); ``notification(case, event)`` builds the applicant's message for actions
+    whose table entry names an event.
+    """
+    step = workflow[action]
+    with transaction.atomic():
+        locked = type(case).objects.select_for_update(of=("self",)).select_related("office").get(pk=case.pk)
+        if not user_scope(actor, roles=step.roles).contains(locked.office):
+            raise ActionForbidden()
+        if expected_version is not None and locked.version != expected_version:
+            raise PreconditionFailed(extra={"version": locked.version})
+        method = getattr(locked, action)
+        if not can_proceed(method):
+            raise InvalidTransition(
+                _("“%(action)s” is not possible while the case is %(status)s.")
+                % {"action": step.slug, "status": locked.get_status_display()},
+                extra={"status": locked.status},
+            )
+        if step.capability:
+            capability_guard(office=locked.office, capability=step.capability)
+        with history_context(actor=actor, action=action, note=note, office=locked.office.code):
+            method(**(inputs or {}))
+            locked.version += 1
+            locked.save()
+        if step.notify and notification is not None:
+            notification_queue(build=lambda: notification(locked, step.notify))
+    return locked
+
+
+def notification_queue(*, build: Callable[[], Notification | None]) -> Notification | None:
+    """Store a notification in the current transaction; send it once the transaction commits."""
+    from casework.tasks import notification_send
+
+    notification = build()
+    if notification is None:
+        return None
+    if not notification.recipient:
+        notification.status = NotificationStatus.UNDELIVERABLE
+    notification.save()
+    if notification.status == NotificationStatus.PENDING:
+        transaction.on_commit(lambda: notification_send.delay(notification.pk))
+    return notification

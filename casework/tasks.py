@@ -1,0 +1,49 @@
+"""Celery tasks of casework. Tasks take ids and can run twice without doing anything twice."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from casework.models import Notification, NotificationStatus
+
+MAX_ATTEMPTS = 5
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS, default_retry_delay=60)
+def notification_send(self, notification_id: int) -> str:
+    """Send one stored notification, unless it has been sent already.
+
+    The row is locked while sending, so two workers given the same id (a retry racing its
+    original) send once: the second finds it sent.
+    """
+    error: OSError | None = None
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != NotificationStatus.PENDING:
+            return "skipped"
+        notification.attempts += 1
+        try:
+            send_mail(
+                notification.subject,
+                notification.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.recipient],
+                fail_silently=False,
+            )
+        except OSError as failure:
+            error = failure
+            notification.last_error = str(failure)
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+            notification.save(update_fields=["attempts", "last_error", "status"])
+        else:
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["attempts", "status", "sent_at"])
+    if error is not None:
+        if notification.status == NotificationStatus.PENDING:
+            raise self.retry(exc=error)
+        return "failed"
+    return "sent"

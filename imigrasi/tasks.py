@@ -1,0 +1,14 @@
+"""Housekeeping tasks of the API plumbing."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from imigrasi.models import IdempotencyKey
+
+
+@shared_task
+def idempotency_keys_purge() -> int:
+    """Forget idempotency keys older than ``IDEMPOTENCY_KEY_TTL``."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - settings.IDEMPOTENCY_KEY_TTL).delete()
+    return deleted

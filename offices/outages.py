@@ -1,0 +1,197 @@
+"""Outages: declaring and resolving them, and the guard every capability-needing step takes.
+
+The guard is transactional. A transition that needs a capability locks its office's
+``CapabilityState`` row ``FOR SHARE`` inside its own transaction and only then looks for active
+outages; a declaration locks the same rows ``FOR UPDATE`` before inserting the outage. Whichever
+commits first wins, and no approval or print can commit after a declaration has committed.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from imigrasi.api.problems import Problem
+from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region
+from offices.roles import Role
+from offices.selectors import Scope, user_scope
+
+
+class OutageActive(Problem):
+    """A step was refused because an active outage takes down the capability it needs."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "outage-active"
+
+    def __init__(self, *, outages: list[Outage], capability: str) -> None:
+        first = outages[0]
+        detail = _(
+            "%(capability)s is unavailable at this office because of an outage declared %(since)s: %(reason)s"
+        ) % {
+            "capability": Capability(capability).label,
+            "since": timezone.localtime(first.declared_at).strftime("%Y-%m-%d %H:%M %Z"),
+            "reason": first.reason,
+        }
+        headers = {}
+        if first.expected_end and first.expected_end > timezone.now():
+            headers["Retry-After"] = str(int((first.expected_end - timezone.now()).total_seconds()))
+        super().__init__(
+            detail,
+            extra={"capability": capability, "outages": [outage_summary(outage) for outage in outages]},
+            headers=headers,
+        )
+        self.outages = outages
+
+
+def outage_summary(outage: Outage) -> dict:
+    """What a refused client, or a held case, is told about an outage."""
+    return {
+        "id": outage.pk,
+        "scope": outage.scope,
+        "region": outage.region.name if outage.region_id else None,
+        "office": outage.office.code if outage.office_id else None,
+        "capabilities": list(outage.capabilities),
+        "reason": outage.reason,
+        "declared_at": outage.declared_at.isoformat(),
+        "expected_end": outage.expected_end.isoformat() if outage.expected_end else None,
+    }
+
+
+def capability_states_ensure(*, offices: Iterable[Office]) -> None:
+    """Create the lock rows of every capability for ``offices`` (idempotent)."""
+    CapabilityState.objects.bulk_create(
+        [CapabilityState(office=office, capability=capability) for office in offices for capability in Capability],
+        ignore_conflicts=True,
+    )
+
+
+def outages_blocking(*, office: Office, capability: str) -> list[Outage]:
+    """Active outages that take ``capability`` down at ``office`` (no lock: for display)."""
+    return list(
+        Outage.objects.active()
+        .covering(office)
+        .filter(capabilities__contains=[capability])
+        .select_related("region", "office")
+        .order_by("declared_at", "id")
+    )
+
+
+def capability_guard(*, office: Office, capability: str) -> None:
+    """Refuse with ``OutageActive`` unless ``capability`` is up at ``office``.
+
+    Must run inside the transaction that then writes the step: the shared lock it takes is held
+    until that transaction ends, so no declaration can slip in between the check and the commit.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("capability_guard must run inside the transaction of the step it guards")
+    # Lock the row whatever the state: the lock orders us against declarations; never filter on it.
+    # The ORM has no FOR SHARE, hence the SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {CapabilityState._meta.db_table} WHERE office_id = %s AND capability = %s FOR SHARE",
+            [office.pk, capability],
+        )
+        if cursor.fetchone() is None:
+            raise RuntimeError(f"capability state row missing for office {office.pk} and {capability}")
+    blocking = outages_blocking(office=office, capability=capability)
+    if blocking:
+        raise OutageActive(outages=blocking, capability=capability)
+
+
+def _offices_in(*, scope: str, region: Region | None, office: Office | None) -> QuerySet[Office]:
+    if scope == OutageScope.OFFICE:
+        return Office.objects.filter(pk=office.pk)
+    if scope == OutageScope.REGION:
+        return Office.objects.filter(region=region)
+    return Office.objects.all()
+
+
+def outage_can_manage(*, actor: AbstractBaseUser, scope: str, region: Region | None, office: Office | None) -> bool:
+    """National outages by a national administrator; a region's by its supervisor; an office's by its head.
+
+    A wider role covers the narrower scopes inside it: a regional supervisor may declare for one
+    office of their region, a national administrator for anything.
+    """
+    if user_scope(actor, roles={Role.NATIONAL_ADMIN}).everything:
+        return True
+    supervised: Scope = user_scope(actor, roles={Role.REGIONAL_SUPERVISOR})
+    if scope == OutageScope.REGION:
+        return region is not None and region.pk in supervised.region_ids
+    if scope == OutageScope.OFFICE and office is not None:
+        headed = user_scope(actor, roles={Role.OFFICE_HEAD})
+        return office.pk in headed.office_ids or office.region_id in supervised.region_ids
+    return False
+
+
+def _lock_states(*, scope: str, region: Region | None, office: Office | None, capabilities: Iterable[str]) -> None:
+    list(
+        CapabilityState.objects.select_for_update()
+        .filter(office__in=_offices_in(scope=scope, region=region, office=office), capability__in=list(capabilities))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+@transaction.atomic
+def outage_declare(
+    *,
+    actor: AbstractBaseUser,
+    scope: str,
+    capabilities: list[str],
+    reason: str,
+    region: Region | None = None,
+    office: Office | None = None,
+    expected_end: datetime | None = None,
+) -> Outage:
+    if not outage_can_manage(actor=actor, scope=scope, region=region, office=office):
+        raise PermissionDenied(_("You may not declare an outage for this scope."))
+    outage = Outage(
+        scope=scope,
+        region=region,
+        office=office,
+        capabilities=sorted(set(capabilities)),
+        reason=reason,
+        declared_by=actor,
+        expected_end=expected_end,
+    )
+    outage.full_clean()
+    _lock_states(scope=scope, region=region, office=office, capabilities=outage.capabilities)
+    outage.save()
+    return outage
+
+
+@transaction.atomic
+def outage_resolve(*, actor: AbstractBaseUser, outage: Outage, note: str = "") -> Outage:
+    outage = Outage.objects.select_for_update().get(pk=outage.pk)
+    if not outage_can_manage(actor=actor, scope=outage.scope, region=outage.region, office=outage.office):
+        raise PermissionDenied(_("You may not resolve this outage."))
+    if not outage.is_active:
+        raise Problem(
+            _("This outage is already resolved."), "outage-already-resolved", status_code=status.HTTP_409_CONFLICT
+        )
+    _lock_states(scope=outage.scope, region=outage.region, office=outage.office, capabilities=outage.capabilities)
+    outage.resolved_by = actor
+    outage.resolved_at = timezone.now()
+    outage.resolution_note = note
+    outage.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
+    return outage
+
+
+def outages_visible_to(user: AbstractBaseUser) -> QuerySet[Outage]:
+    """National outages, and those of regions and offices in the user's scope."""
+    scope = user_scope(user)
+    queryset = Outage.objects.select_related("region", "office", "declared_by", "resolved_by")
+    if scope.everything:
+        return queryset
+    return queryset.filter(
+        Q(scope=OutageScope.NATIONAL)
+        | Q(region_id__in=sorted(scope.region_ids))
+        | Q(region__offices__in=sorted(scope.office_ids))
+        | (Q(office__isnull=False) & scope.filter_for("office"))
+    ).distinct()
