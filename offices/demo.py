@@ -25,6 +25,9 @@ class SeedResult:
     users_created: int
     users_existing: int
 
+    def __str__(self) -> str:
+        return f"Demo users: {self.users_created} created, {self.users_existing} already there."
+
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role, scope) of every demo user, in the order they are shown."""

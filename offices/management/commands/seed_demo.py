@@ -1,12 +1,14 @@
+from importlib import import_module
+
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from offices.demo import demo_seed
+from django.utils.module_loading import module_has_submodule
 
 
 class Command(BaseCommand):
-    help = "Create the demo users and memberships (idempotent). Refused with DEBUG off unless --force."
+    help = "Create the demo users and each app's demo data (idempotent). Refused with DEBUG off unless --force."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Seed even though DEBUG is off.")
@@ -17,6 +19,10 @@ class Command(BaseCommand):
                 "seed_demo creates users with a known password and is for local use only. "
                 "DEBUG is off; pass --force if you really want demo users here."
             )
+        # Every app may have a ``demo`` module with ``demo_seed(password=...)``; apps run in
+        # INSTALLED_APPS order, so the users (offices) exist before the cases that need them.
         with pghistory.context(command="seed_demo"):
-            result = demo_seed(password=settings.DEMO_PASSWORD)
-        self.stdout.write(f"Demo users: {result.users_created} created, {result.users_existing} already there.")
+            for app_config in apps.get_app_configs():
+                if module_has_submodule(app_config.module, "demo"):
+                    result = import_module(f"{app_config.name}.demo").demo_seed(password=settings.DEMO_PASSWORD)
+                    self.stdout.write(str(result))
