@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from applications.api.views import (
+    ApplicationDetailView,
+    ApplicationHistoryView,
+    ApplicationListCreateView,
+    action_views,
+)
 from imigrasi.api.auth import TokenLoginView, TokenLogoutView
 from imigrasi.api.health import HealthView
 from imigrasi.api.problems import problem_response
+from offices.api.outages import OutageListCreateView, OutageResolveView, ServiceStatusView
 from offices.api.views import MeView, OfficeDetailView, OfficeListView
 
 admin.site.site_header = _("Imigrasi — case management")
@@ -23,6 +30,25 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("offices/", OfficeListView.as_view(), name="office-list"),
     path("offices/<str:code>/", OfficeDetailView.as_view(), name="office-detail"),
+    path("status/", ServiceStatusView.as_view(), name="status"),
+    path("outages/", OutageListCreateView.as_view(), name="outage-list"),
+    path("outages/<int:pk>/resolve/", OutageResolveView.as_view(), name="outage-resolve"),
+    path("passport-applications/", ApplicationListCreateView.as_view(), name="passport-application-list"),
+    path(
+        "passport-applications/<str:reference>/",
+        ApplicationDetailView.as_view(),
+        name="passport-application-detail",
+    ),
+    path(
+        "passport-applications/<str:reference>/history/",
+        ApplicationHistoryView.as_view(),
+        name="passport-application-history",
+    ),
+    # One URL per workflow action (return-documents, verify, …); the system-only "expire" has none.
+    *(
+        path(f"passport-applications/<str:reference>/{slug}/", view, name=f"passport-application-{slug}")
+        for slug, view in action_views()
+    ),
 ]
 
 urlpatterns = [

@@ -1,0 +1,144 @@
+"""Shapes of outages and of the public service status on the wire."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from offices.models import Capability, Office, Outage, OutageScope, Region
+
+
+class OutageSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name", allow_null=True, default=None)
+    region_code = serializers.CharField(source="region.code", allow_null=True, default=None)
+    office = serializers.CharField(source="office.code", allow_null=True, default=None)
+    capabilities = serializers.ListField(child=serializers.ChoiceField(choices=Capability.choices))
+    declared_by = serializers.CharField(source="declared_by.username")
+    resolved_by = serializers.CharField(source="resolved_by.username", allow_null=True, default=None)
+    is_active = serializers.BooleanField()
+
+    class Meta:
+        model = Outage
+        fields = [
+            "id",
+            "scope",
+            "region",
+            "region_code",
+            "office",
+            "capabilities",
+            "reason",
+            "is_active",
+            "declared_by",
+            "declared_at",
+            "expected_end",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionField(serializers.RelatedField):
+    """A region by its province code (``33``) or its name (``Jawa Tengah``)."""
+
+    default_error_messages = {"does_not_exist": _("No region with the code or name “{value}”.")}
+
+    def to_internal_value(self, data: Any) -> Region:
+        value = str(data).strip()
+        region = self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()
+        if region is None:
+            self.fail("does_not_exist", value=value)
+        return region
+
+    def to_representation(self, value: Region) -> str:
+        return value.code
+
+
+class OutageDeclareSerializer(serializers.Serializer):
+    """A declaration. The scope's target is checked here so a bad one names its field."""
+
+    scope = serializers.ChoiceField(choices=OutageScope.choices)
+    region = RegionField(
+        queryset=Region.objects.all(), required=False, allow_null=True, help_text=_("For scope region: code or name.")
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="code", queryset=Office.objects.all(), required=False, allow_null=True
+    )
+    capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False, max_length=len(Capability)
+    )
+    reason = serializers.CharField()
+    expected_end = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_expected_end(self, value: Any) -> Any:
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError(_("The expected end must be in the future."), code="in-past")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        scope = attrs["scope"]
+        errors: dict[str, serializers.ErrorDetail] = {}
+        for target in ("region", "office"):
+            wanted = scope == target
+            given = attrs.get(target) is not None
+            if wanted and not given:
+                errors[target] = serializers.ErrorDetail(
+                    _("Required for an outage of scope “%(scope)s”.") % {"scope": scope}, code="required"
+                )
+            elif given and not wanted:
+                errors[target] = serializers.ErrorDetail(
+                    _("Not allowed for an outage of scope “%(scope)s”.") % {"scope": scope}, code="not-allowed"
+                )
+        if errors:
+            raise serializers.ValidationError({name: [error] for name, error in errors.items()})
+        return attrs
+
+
+class OutageResolveSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.select_related("region"),
+        required=False,
+        help_text=_("An office code: the state at that office instead of nationally."),
+    )
+
+
+class CapabilityStatusSerializer(serializers.Serializer):
+    # A string rather than an enum: the choice set is documented once, on outages' ``capabilities``.
+    capability = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["up", "partial", "down"],
+        help_text=_(
+            "down: unavailable (nationally: everywhere); partial (national view only): down at some offices; up."
+        ),
+    )
+    outages = serializers.ListField(child=serializers.IntegerField(), help_text=_("Ids of the outages causing it."))
+
+
+class OutageSummarySerializer(serializers.Serializer):
+    """An outage as the public, a refused client or a held case is told about it (``outage_summary``)."""
+
+    id = serializers.IntegerField()
+    scope = serializers.CharField()
+    region = serializers.CharField(allow_null=True)
+    office = serializers.CharField(allow_null=True)
+    capabilities = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+    declared_at = serializers.DateTimeField()
+    expected_end = serializers.DateTimeField(allow_null=True)
+
+
+class ServiceStatusSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text=_("null: the national view."))
+    capabilities = CapabilityStatusSerializer(many=True)
+    outages = OutageSummarySerializer(many=True, help_text=_("The active outages that apply."))
