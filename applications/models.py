@@ -207,6 +207,8 @@ class PassportApplication(Case):
         return False
 
     # Transitions: sources and targets come from PASSPORT_WORKFLOW ----------------------------
+    # Inputs default to empty so that a missing one is refused as a field error with its code,
+    # like a blank one, rather than failing as a TypeError.
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("return_documents"))
     def return_documents(self) -> None:
@@ -221,7 +223,7 @@ class PassportApplication(Case):
         self.verified_at = timezone.now()
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("record_payment"))
-    def record_payment(self, *, billing_code: str, amount_idr: int) -> None:
+    def record_payment(self, *, billing_code: str = "", amount_idr: int | None = None) -> None:
         errors = {}
         if not BILLING_CODE.match(billing_code or ""):
             errors["billing_code"] = ValidationError(_("A billing code has 15 digits."), code="billing-code-format")
@@ -237,7 +239,7 @@ class PassportApplication(Case):
         self.paid_at = timezone.now()
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("capture_biometrics"))
-    def capture_biometrics(self, *, photo_ref: str, fingerprints_ref: str) -> None:
+    def capture_biometrics(self, *, photo_ref: str = "", fingerprints_ref: str = "") -> None:
         self.photo_ref = _require("photo_ref", photo_ref, _("The photo reference is required."))
         self.fingerprints_ref = _require(
             "fingerprints_ref", fingerprints_ref, _("The fingerprints reference is required.")
@@ -254,12 +256,12 @@ class PassportApplication(Case):
         self.approved_at = timezone.now()
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("reject"))
-    def reject(self, *, reason: str) -> None:
+    def reject(self, *, reason: str = "") -> None:
         self.rejection_reason = _require("reason", reason, _("Give the reason for the rejection."))
         self.rejected_at = timezone.now()
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("print"))
-    def print(self, *, passport_number: str) -> None:
+    def print(self, *, passport_number: str = "") -> None:
         number = (passport_number or "").strip().upper()
         if not PASSPORT_NUMBER.match(number):
             raise ValidationError(
@@ -287,7 +289,7 @@ class PassportApplication(Case):
         self.issued_at = timezone.now()
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("cancel"))
-    def cancel(self, *, reason: str) -> None:
+    def cancel(self, *, reason: str = "") -> None:
         self.cancellation_reason = _require("reason", reason, _("Give the reason for the cancellation."))
         self.cancelled_at = timezone.now()
 

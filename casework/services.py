@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -65,6 +66,19 @@ def case_transition(
                 _("“%(action)s” is not possible while the case is %(status)s.")
                 % {"action": step.slug, "status": locked.get_status_display()},
                 extra={"status": locked.status},
+            )
+        unexpected = sorted(set(inputs or {}) - set(step.inputs))
+        if unexpected:
+            # Refused as a field error (400), not a TypeError from the model method (500).
+            raise ValidationError(
+                {
+                    name: ValidationError(
+                        _("“%(action)s” takes no input “%(name)s”."),
+                        code="unexpected",
+                        params={"action": step.slug, "name": name},
+                    )
+                    for name in unexpected
+                }
             )
         if step.capability:
             capability_guard(office=locked.office, capability=step.capability)
