@@ -44,16 +44,31 @@ ROLES_GRANTED_BY_OFFICE_HEAD = OFFICE_ROLES - {Role.OFFICE_HEAD}
 
 # Django model permissions of each role's group, so that the admin shows each role the models it
 # works with. Which rows it sees is the scope's business (offices.selectors), never the group's.
+# Every staff role reads the cases of its scope, their applicants and the outages that hold them.
+_CASE_READER = (
+    "offices.view_office",
+    "offices.view_outage",
+    "applications.view_passportapplication",
+    "applications.view_applicant",
+    "casework.view_notification",
+)
+# Declaring an outage is "add", resolving it "change"; which scopes each may touch is decided by
+# offices.outages.outage_can_manage.
+_OUTAGE_MANAGER = ("offices.add_outage", "offices.change_outage")
+
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.FRONT_DESK: ("offices.view_office",),
-    Role.BIOMETRIC_OPERATOR: ("offices.view_office",),
-    Role.INTERVIEWER: ("offices.view_office",),
-    Role.ADJUDICATOR: ("offices.view_office",),
-    Role.PRINT_OPERATOR: ("offices.view_office",),
-    Role.HANDOVER_OFFICER: ("offices.view_office",),
+    # Taking in an application is "add"; every later step goes through the workflow actions,
+    # never through "change".
+    Role.FRONT_DESK: (*_CASE_READER, "applications.add_passportapplication"),
+    Role.BIOMETRIC_OPERATOR: _CASE_READER,
+    Role.INTERVIEWER: _CASE_READER,
+    Role.ADJUDICATOR: _CASE_READER,
+    Role.PRINT_OPERATOR: _CASE_READER,
+    Role.HANDOVER_OFFICER: _CASE_READER,
     Role.OFFICE_HEAD: (
+        *_CASE_READER,
+        *_OUTAGE_MANAGER,
         "auth.view_user",
-        "offices.view_office",
         "offices.view_region",
         "offices.view_membership",
         "offices.add_membership",
@@ -61,16 +76,18 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "offices.delete_membership",
     ),
     Role.REGIONAL_SUPERVISOR: (
+        *_CASE_READER,
+        *_OUTAGE_MANAGER,
         "auth.view_user",
-        "offices.view_office",
         "offices.view_region",
         "offices.view_membership",
     ),
     Role.NATIONAL_ADMIN: (
+        *_CASE_READER,
+        *_OUTAGE_MANAGER,
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
-        "offices.view_office",
         "offices.change_office",
         "offices.view_region",
         "offices.view_membership",
