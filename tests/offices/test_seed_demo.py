@@ -1,0 +1,68 @@
+"""Demo users: the logins the README promises, idempotent, and never by accident in production."""
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from offices.demo import demo_logins
+from offices.models import Membership
+from offices.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_creates_the_documented_users(offices):
+    call_command("seed_demo")
+    assert User.objects.count() == 17
+    assert Membership.objects.count() == 17
+    assert {username for username, _role, _scope in demo_logins()} == set(
+        User.objects.values_list("username", flat=True)
+    )
+    head = Membership.objects.get(user__username="smg.head")
+    assert (head.role, head.office.code) == (Role.OFFICE_HEAD, "SMG")
+    assert Membership.objects.get(user__username="sby.printer").office.code == "SBY"
+    supervisor = Membership.objects.get(user__username="kanwil.jateng")
+    assert (supervisor.role, supervisor.region.name, supervisor.office) == (
+        Role.REGIONAL_SUPERVISOR,
+        "Jawa Tengah",
+        None,
+    )
+    admin = Membership.objects.get(user__username="pusat.admin")
+    assert (admin.role, admin.office, admin.region) == (Role.NATIONAL_ADMIN, None, None)
+    client = Membership.objects.get(user__username="api.mpaspor")
+    assert (client.role, client.office, client.region) == (Role.API_CLIENT, None, None)
+
+
+@override_settings(DEBUG=True, DEMO_PASSWORD="another-demo-pass")
+def test_demo_users_log_in_with_the_demo_password(offices):
+    call_command("seed_demo")
+    assert authenticate(username="smg.frontdesk", password="another-demo-pass") is not None
+    assert User.objects.get(username="smg.frontdesk").is_staff
+    assert not User.objects.get(username="api.mpaspor").is_staff
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_twice_changes_nothing(offices, capsys):
+    call_command("seed_demo")
+    memberships = set(Membership.objects.values_list("pk", "user_id", "role", "office_id", "region_id"))
+    call_command("seed_demo")
+    assert "0 created, 17 already there" in capsys.readouterr().out
+    assert User.objects.count() == 17
+    assert set(Membership.objects.values_list("pk", "user_id", "role", "office_id", "region_id")) == memberships
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_is_refused_with_debug_off(offices):
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_with_force_runs_with_debug_off(offices):
+    call_command("seed_demo", "--force")
+    assert User.objects.count() == 17
