@@ -1,0 +1,190 @@
+"""The admin shows each user the rows of their scope and lets them change only what they manage."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from offices.models import Membership
+from offices.roles import Role
+from tests.factories import UserFactory
+
+CHANGELIST = "/admin/offices/membership/"
+
+
+@pytest.fixture
+def staffed(member, smg, sby):
+    """An office head and a front desk at Semarang and at Surabaya, and the Kanwil Jawa Tengah."""
+    return {
+        name: member(role, office=office, region=region, username=name)
+        for name, role, office, region in [
+            ("smg.head", Role.OFFICE_HEAD, smg, None),
+            ("smg.frontdesk", Role.FRONT_DESK, smg, None),
+            ("sby.head", Role.OFFICE_HEAD, sby, None),
+            ("sby.frontdesk", Role.FRONT_DESK, sby, None),
+            ("kanwil.jateng", Role.REGIONAL_SUPERVISOR, None, smg.region),
+        ]
+    }
+
+
+def _change_url(membership: Membership) -> str:
+    return reverse("admin:offices_membership_change", args=[membership.pk])
+
+
+def _shown_usernames(response) -> set[str]:
+    return {membership.user.username for membership in response.context["cl"].result_list}
+
+
+def test_office_head_sees_the_memberships_of_their_office_only(client, staffed):
+    client.force_login(staffed["smg.head"])
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert _shown_usernames(response) == {"smg.head", "smg.frontdesk"}
+    assert "sby.frontdesk" not in response.content.decode()
+
+
+def test_office_head_search_does_not_reach_another_office(client, staffed):
+    client.force_login(staffed["smg.head"])
+    response = client.get(CHANGELIST, {"q": "sby"})
+    assert response.status_code == 200
+    assert _shown_usernames(response) == set()
+
+
+def test_office_head_cannot_open_another_offices_membership(client, staffed):
+    client.force_login(staffed["smg.head"])
+    other = Membership.objects.get(user__username="sby.frontdesk")
+    response = client.get(_change_url(other))
+    assert response.status_code in (302, 404)
+    assert "sby.frontdesk" not in response.content.decode()
+    response = client.post(
+        _change_url(other), {"user": other.user_id, "role": Role.ADJUDICATOR, "office": other.office_id}
+    )
+    assert response.status_code in (302, 404)
+    other.refresh_from_db()
+    assert other.role == Role.FRONT_DESK
+
+
+def test_office_head_changes_a_membership_of_their_office(client, staffed, smg):
+    client.force_login(staffed["smg.head"])
+    own = Membership.objects.get(user__username="smg.frontdesk")
+    response = client.post(_change_url(own), {"user": own.user_id, "role": Role.INTERVIEWER, "office": smg.pk})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    own.refresh_from_db()
+    assert own.role == Role.INTERVIEWER
+
+
+def test_office_head_grants_a_role_at_their_office(client, staffed, smg):
+    newcomer = UserFactory(username="smg.newcomer")
+    client.force_login(staffed["smg.head"])
+    response = client.post(
+        reverse("admin:offices_membership_add"), {"user": newcomer.pk, "role": Role.ADJUDICATOR, "office": smg.pk}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=newcomer, role=Role.ADJUDICATOR, office=smg).exists()
+
+
+@pytest.mark.parametrize(("role", "office_code"), [(Role.OFFICE_HEAD, "SMG"), (Role.FRONT_DESK, "SBY")])
+def test_office_head_cannot_grant_head_or_at_another_office(client, staffed, offices, role, office_code):
+    newcomer = UserFactory()
+    client.force_login(staffed["smg.head"])
+    response = client.post(
+        reverse("admin:offices_membership_add"),
+        {"user": newcomer.pk, "role": role, "office": offices[office_code].pk},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_office_head_autocomplete_offers_only_their_office(client, staffed):
+    client.force_login(staffed["smg.head"])
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "offices", "model_name": "membership", "field_name": "office", "term": "S"},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == [str(staffed["smg.head"].memberships.get().office)]
+
+
+def test_regional_supervisor_reads_but_cannot_change(client, staffed, smg):
+    client.force_login(staffed["kanwil.jateng"])
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert _shown_usernames(response) == {"smg.head", "smg.frontdesk", "kanwil.jateng"}
+
+    own = Membership.objects.get(user__username="smg.frontdesk")
+    response = client.get(_change_url(own))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert 'name="_save"' not in response.content.decode()
+
+    response = client.post(_change_url(own), {"user": own.user_id, "role": Role.ADJUDICATOR, "office": smg.pk})
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.role == Role.FRONT_DESK
+    assert client.get(reverse("admin:offices_membership_add")).status_code == 403
+
+
+def test_front_desk_cannot_list_memberships(client, staffed):
+    client.force_login(staffed["smg.frontdesk"])
+    assert client.get(CHANGELIST).status_code == 403
+
+
+def test_api_client_cannot_enter_the_admin(client, member):
+    client.force_login(member(Role.API_CLIENT))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/offices/office/",
+        "/admin/offices/region/",
+        "/admin/offices/membership/",
+        "/admin/auth/user/",
+        "/admin/offices/office/?q=semarang",
+    ],
+)
+def test_superuser_changelists_answer(client, staffed, url):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(url).status_code == 200
+
+
+def test_superuser_sees_every_office(client, offices):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get("/admin/offices/office/")
+    assert response.context["cl"].result_count == 145
+
+
+def test_office_head_sees_only_their_office_in_the_office_list(client, staffed):
+    client.force_login(staffed["smg.head"])
+    response = client.get("/admin/offices/office/")
+    assert response.status_code == 200
+    assert [office.code for office in response.context["cl"].result_list] == ["SMG"]
+
+
+def test_a_membership_granted_in_the_admin_is_recorded_with_its_author(client, staffed, smg):
+    newcomer = UserFactory(username="smg.recorded")
+    head = staffed["smg.head"]
+    client.force_login(head)
+    response = client.post(
+        reverse("admin:offices_membership_add"), {"user": newcomer.pk, "role": Role.PRINT_OPERATOR, "office": smg.pk}
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=newcomer)
+    event_model = apps.get_model("offices", "MembershipEvent")
+    event = event_model.objects.select_related("pgh_context").get(pgh_obj=membership, pgh_label="insert")
+    assert (event.role, event.office_id, event.user_id) == (Role.PRINT_OPERATOR, smg.pk, newcomer.pk)
+    assert event.pgh_context is not None
+    assert event.pgh_context.metadata["user"] == head.pk
+    assert event.pgh_context.metadata["url"] == reverse("admin:offices_membership_add")
+
+
+def test_office_head_cannot_bulk_delete_a_membership_they_may_not_manage(client, staffed, member, smg):
+    deputy = Membership.objects.get(user=member(Role.OFFICE_HEAD, office=smg, username="smg.deputy"))
+    client.force_login(staffed["smg.head"])
+    response = client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [deputy.pk], "post": "yes"})
+    assert response.status_code in (200, 403)
+    assert Membership.objects.filter(pk=deputy.pk).exists()
