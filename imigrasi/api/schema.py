@@ -52,12 +52,15 @@ class ProblemAutoSchema(AutoSchema):
         found: dict[int, str] = {
             405: "`method-not-allowed`",
             406: "`not-acceptable`",
-            429: "`throttled`: wait for `Retry-After` seconds.",
         }
+        if self.view.get_throttles():
+            found[429] = "`throttled`: wait for `Retry-After` seconds."
         if self.method in ("POST", "PUT", "PATCH"):
             found[400] = "`invalid` (see `invalid_params`), `malformed-json`"
             found[415] = "`unsupported-media-type`"
-        if self.get_filter_backends() or self._is_list_view():
+        # Detail views filter too (``get_object`` runs the filter backends), so an unknown query
+        # parameter is refused there as well; ``get_filter_backends`` reports list views only.
+        if self.get_filter_backends() or self._is_list_view() or getattr(self.view, "filter_backends", None):
             found[400] = found.get(400, "`invalid` (see `invalid_params`): unknown or malformed query parameter")
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             found[401] = "`not-authenticated`, `authentication-failed`"
