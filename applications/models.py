@@ -51,6 +51,16 @@ class Applicant(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    def clean_fields(self, exclude: list[str] | None = None) -> None:
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            nik_errors = error.error_dict.get("nik", [])
+            if any(item.code == "nik-format" for item in nik_errors):
+                # A NIK of the wrong length is one mistake: report it once, with the NIK's code.
+                error.error_dict["nik"] = [item for item in nik_errors if item.code != "max_length"]
+            raise
+
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
         if self.phone:
@@ -61,9 +71,15 @@ class Applicant(models.Model):
         if self.nik and self.birth_date and self.sex:
             try:
                 nik_validate_format(self.nik)
-                nik_validate_against(self.nik, birth_date=self.birth_date, sex=self.sex)
-            except ValidationError as error:
-                errors["nik"] = [error]
+            except ValidationError:
+                # Already reported by the field's validator; comparing a malformed NIK would only
+                # report the same NIK twice.
+                pass
+            else:
+                try:
+                    nik_validate_against(self.nik, birth_date=self.birth_date, sex=self.sex)
+                except ValidationError as error:
+                    errors["nik"] = [error]
         if errors:
             raise ValidationError(errors)
 

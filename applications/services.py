@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import (
+    PASSPORT_NUMBER,
     Applicant,
     ApplicationType,
     Channel,
@@ -72,6 +73,32 @@ def _application_rules(application: PassportApplication) -> None:
         errors["previous_passport_number"] = ValidationError(
             _("Give the number of the passport being renewed or replaced."), code="previous-passport-required"
         )
+    elif application.previous_passport_number and not PASSPORT_NUMBER.match(application.previous_passport_number):
+        errors["previous_passport_number"] = ValidationError(
+            _("A passport number has 8 or 9 letters and digits."), code="passport-number-format"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _application_validate(application: PassportApplication) -> None:
+    """Choices first, then the rules across fields, all reported at once.
+
+    Without the field check an unknown kind or validity would reach the fee table as a KeyError
+    and an unknown channel the database as a constraint violation: a 500 instead of a 400.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        # Relations were resolved by the caller (checking them again would only cost queries);
+        # the status is the workflow's, and django-fsm refuses to have it set.
+        application.clean_fields(exclude=["office", "applicant", "created_by", "reference", "fee_idr", "status"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        _application_rules(application)
+    except ValidationError as error:
+        for name, field_errors in error.error_dict.items():
+            errors.setdefault(name, field_errors)
     if errors:
         raise ValidationError(errors)
 
@@ -103,7 +130,7 @@ def application_submit(
             office=office,
             applicant=applicant_record,
             application_type=application_type,
-            previous_passport_number=(previous_passport_number or "").strip().upper(),
+            previous_passport_number="".join((previous_passport_number or "").split()).upper(),
             passport_kind=passport_kind,
             validity_years=validity_years,
             service=service,
@@ -111,7 +138,7 @@ def application_submit(
             priority=priority or "",
             created_by=actor,
         )
-        _application_rules(application)
+        _application_validate(application)
         application.fee_idr = application.compute_fee()
         if service == Service.EXPRESS:
             capability_guard(office=office, capability=Capability.EXPRESS_SERVICE)
