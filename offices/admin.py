@@ -123,3 +123,6 @@ class StaffUserAdmin(UserAdmin):
             return queryset
         visible = memberships_visible_to(request.user).values("user_id")
         return queryset.filter(Q(memberships__isnull=True) | Q(pk__in=visible)).distinct()
+
+
+from offices import admin_outages  # noqa: E402, F401
