@@ -1,0 +1,298 @@
+"""Outages over the API: the public status, declaring, listing and resolving."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from offices.models import Capability, Outage, OutageScope
+from offices.outages import outage_declare
+from offices.roles import Role
+
+STATUS = "/api/v1/status/"
+OUTAGES = "/api/v1/outages/"
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def invalid_params(response) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for row in response.json()["invalid_params"]:
+        found.setdefault(row["name"], set()).add(row["code"])
+    return found
+
+
+def states(response) -> dict[str, str]:
+    return {row["capability"]: row["state"] for row in response.json()["capabilities"]}
+
+
+@pytest.fixture
+def pusat(national_admin) -> APIClient:
+    return client_for(national_admin)
+
+
+class TestStatus:
+    def test_everything_up_is_public(self, offices):
+        response = APIClient().get(STATUS)
+
+        assert response.status_code == 200
+        assert response.json()["office"] is None
+        assert states(response) == {capability.value: "up" for capability in Capability}
+        assert response.json()["outages"] == []
+
+    def test_national_and_regional_outages(self, offices, national_admin):
+        national = outage_declare(
+            actor=national_admin, scope=OutageScope.NATIONAL, capabilities=["central_records"], reason="PDN down"
+        )
+        regional = outage_declare(
+            actor=national_admin,
+            scope=OutageScope.REGION,
+            region=offices["SBY"].region,
+            capabilities=["printing"],
+            reason="Printer network",
+        )
+
+        nationally = APIClient().get(STATUS)
+        at_smg = APIClient().get(STATUS, {"office": "SMG"})
+        at_sby = APIClient().get(STATUS, {"office": "sby"})
+
+        assert states(nationally) == {
+            "central_records": "down",
+            "printing": "partial",
+            "permit_issuance": "up",
+            "express_service": "up",
+        }
+        assert [o["id"] for o in nationally.json()["outages"]] == [national.pk, regional.pk]
+        assert at_smg.json()["office"] == "SMG"
+        assert states(at_smg)["printing"] == "up"
+        assert states(at_smg)["central_records"] == "down"
+        assert [o["id"] for o in at_smg.json()["outages"]] == [national.pk]
+        assert at_sby.status_code == 400  # codes are exact: "sby" is no office
+
+    def test_office_state_names_its_outages(self, offices, national_admin):
+        outage = outage_declare(
+            actor=national_admin,
+            scope=OutageScope.OFFICE,
+            office=offices["SBY"],
+            capabilities=["printing", "express_service"],
+            reason="Power cut",
+            expected_end=timezone.now() + timedelta(hours=1),
+        )
+
+        response = APIClient().get(STATUS, {"office": "SBY"})
+
+        assert response.status_code == 200
+        printing = next(row for row in response.json()["capabilities"] if row["capability"] == "printing")
+        assert printing == {
+            "capability": "printing",
+            "label": printing["label"],
+            "state": "down",
+            "outages": [outage.pk],
+        }
+        assert response.json()["outages"][0]["reason"] == "Power cut"
+        assert response.json()["outages"][0]["expected_end"] is not None
+
+    def test_unknown_office_or_parameter_is_a_field_error(self, offices):
+        unknown = APIClient().get(STATUS, {"office": "XXX"})
+        misspelt = APIClient().get(STATUS, {"ofice": "SMG"})
+
+        assert unknown.status_code == 400
+        assert invalid_params(unknown) == {"office": {"does_not_exist"}}
+        assert misspelt.status_code == 400
+        assert invalid_params(misspelt) == {"ofice": {"unknown-parameter"}}
+
+
+class TestDeclare:
+    def test_national_admin_declares_a_national_outage(self, offices, pusat):
+        expected_end = timezone.now() + timedelta(hours=6)
+
+        response = pusat.post(
+            OUTAGES,
+            {
+                "scope": "national",
+                "capabilities": ["printing", "central_records", "printing"],
+                "reason": "Ransomware at the national data centre",
+                "expected_end": expected_end.isoformat(),
+            },
+            format="json",
+        )
+
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["scope"] == "national"
+        assert body["capabilities"] == ["central_records", "printing"]
+        assert body["is_active"] is True
+        assert body["declared_by"] == "pusat"
+        assert body["region"] is None
+        assert body["office"] is None
+        assert Outage.objects.get(pk=body["id"]).expected_end == expected_end
+
+    @pytest.mark.parametrize("region", ["33", "Jawa Tengah", "jawa tengah"])
+    def test_region_by_code_or_name(self, offices, member, region):
+        supervisor = client_for(member(Role.REGIONAL_SUPERVISOR, region=offices["SMG"].region))
+
+        response = supervisor.post(
+            OUTAGES, {"scope": "region", "region": region, "capabilities": ["printing"], "reason": "x"}, format="json"
+        )
+
+        assert response.status_code == 201, response.content
+        assert response.json()["region_code"] == "33"
+        assert response.json()["region"] == "Jawa Tengah"
+
+    def test_office_head_declares_for_their_office(self, offices, member):
+        head = client_for(member(Role.OFFICE_HEAD, office=offices["SMG"]))
+
+        response = head.post(
+            OUTAGES,
+            {"scope": "office", "office": "SMG", "capabilities": ["express_service"], "reason": "x"},
+            format="json",
+        )
+
+        assert response.status_code == 201
+        assert response.json()["office"] == "SMG"
+
+    @pytest.mark.parametrize(
+        ("body", "expected"),
+        [
+            ({"scope": "national", "capabilities": [], "reason": "x"}, {"capabilities": {"empty"}}),
+            ({"scope": "national", "reason": "x"}, {"capabilities": {"required"}}),
+            ({"scope": "national", "capabilities": ["coffee"], "reason": "x"}, {"capabilities.0": {"invalid_choice"}}),
+            ({"scope": "national", "capabilities": ["printing", "tea"], "reason": "x"}, {"capabilities.1": {"invalid_choice"}}),
+            ({"scope": "region", "capabilities": ["printing"], "reason": "x"}, {"region": {"required"}}),
+            ({"scope": "office", "capabilities": ["printing"], "reason": "x"}, {"office": {"required"}}),
+            ({"scope": "office", "office": "XXX", "capabilities": ["printing"], "reason": "x"}, {"office": {"does_not_exist"}}),
+            ({"scope": "region", "region": "Atlantis", "capabilities": ["printing"], "reason": "x"}, {"region": {"does_not_exist"}}),
+            ({"scope": "national", "office": "SMG", "capabilities": ["printing"], "reason": "x"}, {"office": {"not-allowed"}}),
+            ({"scope": "galaxy", "capabilities": ["printing"], "reason": "x"}, {"scope": {"invalid_choice"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": ""}, {"reason": {"blank"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "2000-01-01T00:00:00Z"}, {"expected_end": {"in-past"}}),
+        ],
+    )  # fmt: skip
+    def test_invalid_declarations_write_nothing(self, offices, pusat, body, expected):
+        response = pusat.post(OUTAGES, body, format="json")
+
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == "invalid"
+        assert invalid_params(response) == expected
+        assert not Outage.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("role", "scope_of_member", "body"),
+        [
+            (Role.OFFICE_HEAD, "SMG", {"scope": "national"}),
+            (Role.OFFICE_HEAD, "SMG", {"scope": "office", "office": "SBY"}),
+            (Role.FRONT_DESK, "SMG", {"scope": "office", "office": "SMG"}),
+            (Role.REGIONAL_SUPERVISOR, "SMG", {"scope": "region", "region": "Jawa Timur"}),
+        ],
+    )
+    def test_without_the_right_is_forbidden(self, offices, member, role, scope_of_member, body):
+        office = offices[scope_of_member]
+        user = member(role, **({"region": office.region} if role == Role.REGIONAL_SUPERVISOR else {"office": office}))
+
+        response = client_for(user).post(OUTAGES, {**body, "capabilities": ["printing"], "reason": "x"}, format="json")
+
+        assert response.status_code == 403, response.content
+        assert response.json()["code"] == "permission-denied"
+        assert not Outage.objects.exists()
+
+    def test_anonymous_is_refused(self, offices):
+        response = APIClient().post(
+            OUTAGES, {"scope": "national", "capabilities": ["printing"], "reason": "x"}, format="json"
+        )
+
+        assert response.status_code == 401
+        assert not Outage.objects.exists()
+
+
+class TestListAndResolve:
+    @pytest.fixture
+    def outages(self, offices, national_admin) -> dict[str, Outage]:
+        return {
+            "national": outage_declare(
+                actor=national_admin, scope=OutageScope.NATIONAL, capabilities=["central_records"], reason="PDN"
+            ),
+            "sby": outage_declare(
+                actor=national_admin,
+                scope=OutageScope.OFFICE,
+                office=offices["SBY"],
+                capabilities=["printing"],
+                reason="SBY",
+            ),
+            "smg": outage_declare(
+                actor=national_admin,
+                scope=OutageScope.OFFICE,
+                office=offices["SMG"],
+                capabilities=["printing"],
+                reason="SMG",
+            ),
+        }
+
+    def test_list_is_scoped_and_filters_active(self, offices, member, pusat, outages):
+        head = client_for(member(Role.OFFICE_HEAD, office=offices["SMG"]))
+        pusat.post(f"{OUTAGES}{outages['national'].pk}/resolve/", {"note": "back"}, format="json")
+
+        everything = pusat.get(OUTAGES)
+        at_smg = head.get(OUTAGES)
+        active = head.get(OUTAGES, {"active": "true"})
+        resolved = head.get(OUTAGES, {"active": "false"})
+
+        assert [o["id"] for o in everything.json()["results"]] == [
+            outages["smg"].pk, outages["sby"].pk, outages["national"].pk
+        ]  # fmt: skip
+        assert [o["id"] for o in at_smg.json()["results"]] == [outages["smg"].pk, outages["national"].pk]
+        assert [o["id"] for o in active.json()["results"]] == [outages["smg"].pk]
+        assert [o["id"] for o in resolved.json()["results"]] == [outages["national"].pk]
+        assert resolved.json()["results"][0]["resolved_by"] == "pusat"
+        assert resolved.json()["results"][0]["resolution_note"] == "back"
+
+    def test_resolve_then_resolve_again(self, offices, pusat, outages):
+        url = f"{OUTAGES}{outages['national'].pk}/resolve/"
+
+        first = pusat.post(url, {"note": "Restored from backup"}, format="json")
+        again = pusat.post(url, {"note": "twice"}, format="json")
+
+        assert first.status_code == 200
+        assert first.json()["is_active"] is False
+        assert first.json()["resolved_by"] == "pusat"
+        assert first.json()["resolved_at"] is not None
+        assert first.json()["resolution_note"] == "Restored from backup"
+        assert again.status_code == 409
+        assert again.json()["code"] == "outage-already-resolved"
+        assert Outage.objects.get(pk=outages["national"].pk).resolution_note == "Restored from backup"
+
+    def test_resolving_needs_the_right(self, offices, member, outages):
+        head = client_for(member(Role.OFFICE_HEAD, office=offices["SMG"]))
+
+        national = head.post(f"{OUTAGES}{outages['national'].pk}/resolve/", {}, format="json")
+        other_office = head.post(f"{OUTAGES}{outages['sby'].pk}/resolve/", {}, format="json")
+        own_office = head.post(f"{OUTAGES}{outages['smg'].pk}/resolve/", {}, format="json")
+
+        assert national.status_code == 403
+        assert national.json()["code"] == "permission-denied"
+        assert other_office.status_code == 404  # another office's outage is outside the head's scope
+        assert other_office.json()["code"] == "not-found"
+        assert own_office.status_code == 200
+        assert Outage.objects.active().count() == 2
+
+    def test_list_query_count_is_fixed(self, offices, pusat, outages, national_admin, django_assert_num_queries):
+        # Session, user, memberships, the page.
+        with django_assert_num_queries(4):
+            small = pusat.get(OUTAGES)
+        for office in ("BDG", "JKS", "DPS"):
+            outage_declare(
+                actor=national_admin,
+                scope=OutageScope.OFFICE,
+                office=offices[office],
+                capabilities=["printing"],
+                reason="x",
+            )
+        with django_assert_num_queries(4):
+            large = pusat.get(OUTAGES)
+
+        assert len(small.json()["results"]) == 3
+        assert len(large.json()["results"]) == 6
