@@ -193,7 +193,9 @@ def applications_expire(*, status: str, older_than: timedelta, field: str, reaso
     for application_id in ids:
         with transaction.atomic():
             application = (
-                PassportApplication.objects.select_for_update(skip_locked=True)
+                # Lock the case row only: without ``of`` the office and applicant rows would be
+                # locked too, and a case skipped whenever its applicant is being taken in again.
+                PassportApplication.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("office", "applicant")
                 .filter(pk=application_id, status=status, **{f"{field}__lt": cutoff})
                 .first()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -136,7 +137,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Hourly, at different minutes so the two never start together; each is idempotent.
+    "applications-expire-incomplete": {
+        "task": "applications.tasks.applications_expire_incomplete_task",
+        "schedule": crontab(minute=5),
+    },
+    "applications-expire-uncollected": {
+        "task": "applications.tasks.applications_expire_uncollected_task",
+        "schedule": crontab(minute=35),
+    },
+    # Daily, at night in Indonesia (19:15 UTC is 02:15 WIB).
+    "idempotency-keys-purge": {
+        "task": "imigrasi.tasks.idempotency_keys_purge",
+        "schedule": crontab(hour=19, minute=15),
+    },
+}
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
