@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Applicant, PassportApplication
+from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW, Status
 from casework.models import Notification
 from offices.models import Capability, OutageScope
@@ -27,6 +28,10 @@ ADD = reverse("admin:applications_passportapplication_add")
 # Queries of one changelist page, whatever its number of rows: session, user, the user's and the
 # groups' permissions, memberships, the office filter's choices, the capped count, the page's rows.
 CHANGELIST_QUERIES = 8
+# Queries of the case page of a submitted case, however long its timeline: session, user,
+# memberships, the case (twice: for the page's context and by the admin), its history events with
+# their context, the two permission reads, the creator.
+CHANGE_PAGE_QUERIES = 9
 
 
 def change_url(application: PassportApplication) -> str:
@@ -332,6 +337,23 @@ def test_national_outage_holds_approval_until_resolved(client, offices, member):
     application.refresh_from_db()
     assert application.status == Status.APPROVED
     assert client.get(change_url(application)).context["held_by"] == []
+
+
+def test_case_page_queries_do_not_grow_with_the_timeline(client, offices, smg_front_desk):
+    short = application_submitted(office=offices["SMG"], actor=smg_front_desk, sequence=1)
+    long = application_submitted(office=offices["SMG"], actor=smg_front_desk, sequence=2)
+    for action in ("return_documents", "resubmit", "return_documents", "resubmit"):
+        long = application_act(application=long, action=action, actor=smg_front_desk)
+    client.force_login(smg_front_desk)
+    client.get(change_url(short))  # warm the per-process caches
+
+    counts = []
+    for application in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(change_url(application))
+        counts.append((len(response.context["timeline"]), len(queries)))
+
+    assert counts == [(1, CHANGE_PAGE_QUERIES), (5, CHANGE_PAGE_QUERIES)]
 
 
 def test_timeline_on_the_change_page(client, offices, smg_front_desk):
