@@ -8,6 +8,7 @@ which holds the rules, the role checks and the outage guard.
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -230,7 +231,7 @@ class ApplicationActionView(generics.GenericAPIView):
     pagination_class = None
     problem_responses = {
         403: _("`permission-denied`: the case is visible but the caller's roles do not allow this action"),
-        409: _("`invalid-transition`: not possible in the case's status; or ") + OUTAGE_ACTIVE,
+        409: format_lazy("{} {}", _("`invalid-transition`: not possible in the case's status; or"), OUTAGE_ACTIVE),
         412: _("`precondition-failed`: `If-Match` is stale; the body carries the current `version`"),
     }
 
