@@ -102,8 +102,9 @@ def flatten_validation_errors(detail: Any, prefix: str = "") -> list[dict[str, s
     rows: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
-            rows.extend(flatten_validation_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name))
+            # DRF keys list items by int: item 0 must still be named ("capabilities.0").
+            name = "" if key == "non_field_errors" else str(key)
+            rows.extend(flatten_validation_errors(value, ".".join(part for part in (prefix, name) if part)))
     elif isinstance(detail, list):
         for index, value in enumerate(detail):
             if isinstance(value, (dict, list)):

@@ -59,20 +59,6 @@ class RegionField(serializers.RelatedField):
         return value.code
 
 
-class IndexedListField(serializers.ListField):
-    """A list whose item errors are keyed ``"0"``, ``"1"``… so that each is named ``capabilities.0``.
-
-    DRF keys them by int, and ``flatten_validation_errors`` drops a key that is falsy, so the
-    first item's error would otherwise be named after the list alone.
-    """
-
-    def run_child_validation(self, data: list[Any]) -> list[Any]:
-        try:
-            return super().run_child_validation(data)
-        except serializers.ValidationError as error:
-            raise serializers.ValidationError({str(index): errors for index, errors in error.detail.items()}) from error
-
-
 class OutageDeclareSerializer(serializers.Serializer):
     """A declaration. The scope's target is checked here so a bad one names its field."""
 
@@ -83,7 +69,7 @@ class OutageDeclareSerializer(serializers.Serializer):
     office = serializers.SlugRelatedField(
         slug_field="code", queryset=Office.objects.all(), required=False, allow_null=True
     )
-    capabilities = IndexedListField(
+    capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False, max_length=len(Capability)
     )
     reason = serializers.CharField()

@@ -26,45 +26,10 @@ from offices.api.outage_serializers import (
     ServiceStatusSerializer,
     StatusQuerySerializer,
 )
-from offices.models import Capability, Office, Outage, OutageScope
-from offices.outages import outage_declare, outage_resolve, outage_summary, outages_visible_to
+from offices.models import Outage
+from offices.outages import outage_declare, outage_resolve, outages_visible_to, service_status
 
 TAGS = ["outages"]
-
-
-def service_status(*, office: Office | None) -> dict[str, Any]:
-    """Each capability's state, nationally or at ``office``, and the active outages behind it.
-
-    One query. At an office a capability is down when any active outage covering the office takes
-    it down; nationally it is down when a national outage does, partial when a region's or an
-    office's does.
-    """
-    outages = Outage.objects.active().select_related("region", "office").order_by("declared_at", "id")
-    if office is not None:
-        outages = outages.covering(office)
-    outages = list(outages)
-    capabilities = []
-    for capability in Capability:
-        causing = [outage for outage in outages if capability in outage.capabilities]
-        if not causing:
-            state = "up"
-        elif office is not None or any(outage.scope == OutageScope.NATIONAL for outage in causing):
-            state = "down"
-        else:
-            state = "partial"
-        capabilities.append(
-            {
-                "capability": capability.value,
-                "label": str(capability.label),
-                "state": state,
-                "outages": [outage.pk for outage in causing],
-            }
-        )
-    return {
-        "office": office.code if office else None,
-        "capabilities": capabilities,
-        "outages": [outage_summary(outage) for outage in outages],
-    }
 
 
 class ServiceStatusView(APIView):
