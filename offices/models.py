@@ -246,6 +246,14 @@ class Outage(models.Model):
     def is_active(self) -> bool:
         return self.resolved_at is None
 
+    def covers(self, office: Office) -> bool:
+        """``OutageQuerySet.covering``, for an outage already in memory."""
+        if self.scope == OutageScope.NATIONAL:
+            return True
+        if self.scope == OutageScope.REGION:
+            return self.region_id == office.region_id
+        return self.office_id == office.pk
+
     @property
     def scope_label(self) -> str:
         if self.scope == OutageScope.OFFICE:

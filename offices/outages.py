@@ -72,6 +72,11 @@ def capability_states_ensure(*, offices: Iterable[Office]) -> None:
     )
 
 
+def outages_active() -> list[Outage]:
+    """Every active outage, oldest first, ready to summarise."""
+    return list(Outage.objects.active().select_related("region", "office").order_by("declared_at", "id"))
+
+
 def outages_blocking(*, office: Office, capability: str) -> list[Outage]:
     """Active outages that take ``capability`` down at ``office`` (no lock: for display)."""
     return list(

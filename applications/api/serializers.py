@@ -25,7 +25,7 @@ from applications.models import (
 from applications.selectors import application_held_by
 from applications.workflow import PASSPORT_WORKFLOW, Status
 from offices.api.outage_serializers import OutageSummarySerializer
-from offices.models import Office, Outage, OutageScope
+from offices.models import Office
 from offices.outages import outage_summary
 
 # The actions an API client may name: "expire" is the scheduler's alone.
@@ -113,29 +113,6 @@ class ApplicantSerializer(serializers.Serializer):
     email = serializers.EmailField()
 
 
-def _covers(outage: Outage, office: Office) -> bool:
-    """``Outage.objects.covering(office)``, on outages already in memory."""
-    if outage.scope == OutageScope.NATIONAL:
-        return True
-    if outage.scope == OutageScope.REGION:
-        return outage.region_id == office.region_id
-    return outage.office_id == office.pk
-
-
-def held_by(application: PassportApplication, active_outages: list[Outage] | None) -> list[Outage]:
-    """``application_held_by``, answered from ``active_outages`` when a list has read them once."""
-    if active_outages is None:
-        return application_held_by(application)
-    for action in PASSPORT_WORKFLOW:
-        if action.capability and application.status in action.sources:
-            return [
-                outage
-                for outage in active_outages
-                if action.capability in outage.capabilities and _covers(outage, application.office)
-            ]
-    return []
-
-
 class ApplicationSerializer(serializers.ModelSerializer):
     """An application with what the caller may do with it and what holds it.
 
@@ -212,7 +189,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OutageSummarySerializer(many=True))
     def get_held_by(self, application: PassportApplication) -> list[dict[str, Any]]:
-        outages = held_by(application, self.context.get("active_outages"))
+        outages = application_held_by(application, active_outages=self.context.get("active_outages"))
         return [outage_summary(outage) for outage in outages]
 
 

@@ -32,7 +32,7 @@ from casework.history import case_timeline
 from imigrasi.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from imigrasi.api.idempotency import idempotent
 from imigrasi.api.schema import ProblemAutoSchema
-from offices.models import Outage
+from offices.outages import outages_active
 from offices.selectors import offices_visible_to
 
 TAGS = ["passport applications"]
@@ -147,7 +147,7 @@ class ApplicationListCreateView(generics.ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Read once per page so that ``held_by`` costs no query per row.
-        active_outages = list(Outage.objects.active().select_related("region", "office").order_by("declared_at", "id"))
+        active_outages = outages_active()
         return {**super().get_serializer_context(), "active_outages": active_outages}
 
     @extend_schema(tags=TAGS, responses={200: ApplicationSerializer(many=True)})
