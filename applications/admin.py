@@ -11,8 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import widgets
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,15 +21,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from applications.admin_forms import ActionForm, IntakeForm, form_errors_from, outage_refusal
 from applications.models import Applicant, PassportApplication
 from applications.selectors import application_held_by, applications_visible_to
-from applications.services import APPLICANT_FIELDS, application_act, application_submit
+from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW, Status
-from casework.admin import CappedCountPaginator, NotFoundOutsideScopeMixin
+from casework.admin import CappedCountPaginator
 from casework.history import case_timeline
-from casework.workflow import Action
 from imigrasi.api.problems import Problem
-from offices.models import Office
+from offices.admin_scope import ScopedAdminMixin
 from offices.outages import OutageActive
 from offices.roles import Role
 from offices.selectors import offices_visible_to, offices_with_role, user_scope
@@ -53,127 +52,6 @@ ACTION_LABELS = {
 }
 
 
-def _form_errors_from(form: forms.BaseForm, error: ValidationError, *, prefix: str = "") -> None:
-    """Put a service's ``ValidationError`` on the fields it names (``applicant.nik`` → ``nik``)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = name.removeprefix(prefix) if prefix else name
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _outage_refusal(refusal: OutageActive, *, office: Office) -> str:
-    """Which outage holds the step, since when, why and until when, in the office's local time."""
-    outage = refusal.outages[0]
-    moment = "%Y-%m-%d %H:%M %Z"
-    return _(
-        "Refused because of outage #%(id)s (%(scope)s), declared %(since)s: %(reason)s. Expected end: %(end)s."
-    ) % {
-        "id": outage.pk,
-        "scope": outage.scope_label,
-        "since": timezone.localtime(outage.declared_at, office.zone).strftime(moment),
-        "reason": outage.reason,
-        "end": timezone.localtime(outage.expected_end, office.zone).strftime(moment)
-        if outage.expected_end
-        else _("not announced"),
-    }
-
-
-class IntakeForm(forms.ModelForm):
-    """A new application with its applicant, taken in through ``application_submit``.
-
-    Field types come from the models; the rules across fields and records (the NIK against the
-    birth date, walk-in priority, validity by age, the express guard) live in the service, whose
-    errors are put back on the fields they name.
-    """
-
-    actor: Any = None
-
-    nik = Applicant._meta.get_field("nik").formfield()
-    full_name = Applicant._meta.get_field("full_name").formfield()
-    birth_place = Applicant._meta.get_field("birth_place").formfield()
-    birth_date = Applicant._meta.get_field("birth_date").formfield(widget=widgets.AdminDateWidget)
-    sex = Applicant._meta.get_field("sex").formfield()
-    address = Applicant._meta.get_field("address").formfield(widget=widgets.AdminTextareaWidget(attrs={"rows": 3}))
-    phone = Applicant._meta.get_field("phone").formfield()
-    email = Applicant._meta.get_field("email").formfield()
-    note = forms.CharField(label=_("note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 2}))
-
-    class Meta:
-        model = PassportApplication
-        fields = [
-            "office",
-            "application_type",
-            "previous_passport_number",
-            "passport_kind",
-            "validity_years",
-            "service",
-            "channel",
-            "priority",
-        ]
-
-    def _post_clean(self) -> None:
-        # Replaces the model validation of a ModelForm: the service validates and creates in one
-        # transaction, so the form never holds an application the service has not accepted.
-        if self._errors:
-            return
-        data = self.cleaned_data
-        try:
-            self.instance = application_submit(
-                actor=self.actor,
-                office=data["office"],
-                applicant={name: data[name] for name in APPLICANT_FIELDS},
-                application_type=data["application_type"],
-                previous_passport_number=data["previous_passport_number"],
-                passport_kind=data["passport_kind"],
-                validity_years=data["validity_years"],
-                service=data["service"],
-                channel=data["channel"],
-                priority=data["priority"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            _form_errors_from(self, error, prefix="applicant.")
-        except OutageActive as refusal:
-            self.add_error("service", _outage_refusal(refusal, office=data["office"]))
-        except Problem as refusal:
-            self.add_error(None, str(refusal.detail))
-
-
-_INPUT_FIELDS = {
-    "billing_code": lambda application: forms.CharField(
-        label=_("billing code"), max_length=15, help_text=_("The 15-digit billing code (kode billing).")
-    ),
-    "amount_idr": lambda application: forms.IntegerField(
-        label=_("amount paid (Rp)"), min_value=0, initial=application.fee_idr
-    ),
-    "photo_ref": lambda application: forms.CharField(label=_("photo reference"), max_length=200),
-    "fingerprints_ref": lambda application: forms.CharField(label=_("fingerprints reference"), max_length=200),
-    "reason": lambda application: forms.CharField(
-        label=_("reason"), widget=widgets.AdminTextareaWidget(attrs={"rows": 3})
-    ),
-    "passport_number": lambda application: forms.CharField(label=_("passport number"), max_length=9),
-}
-
-
-class ActionForm(forms.Form):
-    """The inputs of one workflow action, its optional note, and the version the page showed."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=_("note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 2}))
-
-    def __init__(self, *args: Any, application: PassportApplication, step: Action, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.step = step
-        for name in step.inputs:
-            self.fields[name] = _INPUT_FIELDS[name](application)
-        self.order_fields([*step.inputs, "note", "expected_version"])
-
-    def inputs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.step.inputs}
-
-
 class ScopedOfficeFilter(admin.RelatedFieldListFilter):
     """Offers only the offices the user may read, not all 145."""
 
@@ -183,7 +61,7 @@ class ScopedOfficeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(PassportApplication)
-class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
+class PassportApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Rows come from ``applications_visible_to``, the selector the API and reports use too.
 
     Lists stay fast at millions of rows: no full count (``show_full_result_count = False`` and a
@@ -216,6 +94,7 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
     list_select_related = ["office", "applicant"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+    not_found_message = _("No such application.")
     change_form_template = "admin/applications/passportapplication/change_form.html"
     action_form_template = "admin/applications/passportapplication/action_form.html"
 
@@ -291,10 +170,8 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
 
     # Rows and permissions ----------------------------------------------------------------------
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PassportApplication]:
-        queryset = applications_visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[PassportApplication]:
+        return applications_visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Intake is for front desks: the add page offers only their offices.
@@ -362,12 +239,6 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
 
     # The case page and its actions ---------------------------------------------------------------
 
-    def _application_or_404(self, request: HttpRequest, object_id: str) -> PassportApplication:
-        application = self.get_object(request, unquote(object_id))
-        if application is None:
-            raise Http404(_("No such application."))
-        return application
-
     def _change_url(self, application: PassportApplication) -> str:
         return reverse(
             "admin:applications_passportapplication_change", args=[application.pk], current_app=self.admin_site.name
@@ -376,7 +247,7 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        application = self._application_or_404(request, object_id)
+        application = self.get_scoped_object_or_404(request, object_id)
         zone = application.office.zone
         names = PASSPORT_WORKFLOW.available(status=application.status, office=application.office, user=request.user)
         context = {
@@ -421,7 +292,7 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
 
     def action_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
         """A small form for one action's inputs; posting it takes the action through the service."""
-        application = self._application_or_404(request, object_id)
+        application = self.get_scoped_object_or_404(request, object_id)
         step = PASSPORT_WORKFLOW.by_slug(action)
         if step is None or not step.roles:
             raise Http404(_("No such action."))
@@ -442,9 +313,9 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
                         **form.inputs(),
                     )
                 except ValidationError as error:
-                    _form_errors_from(form, error)
+                    form_errors_from(form, error)
                 except OutageActive as refusal:
-                    messages.error(request, _outage_refusal(refusal, office=application.office))
+                    messages.error(request, outage_refusal(refusal, office=application.office))
                     return HttpResponseRedirect(change_url)
                 except Problem as refusal:
                     messages.error(request, str(refusal.detail))
@@ -476,7 +347,7 @@ class PassportApplicationAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
+class ApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Applicants who have an application in the user's scope; edited only by superusers.
 
     Office staff correct an applicant by taking in a new application, which goes through the NIK
@@ -488,8 +359,8 @@ class ApplicantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Applicant]:
-        queryset = super().get_queryset(request)
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Applicant]:
+        queryset = Applicant.objects.all()
         if user_scope(request.user).everything:
             return queryset
         return queryset.filter(pk__in=applications_visible_to(request.user).values("applicant_id"))
