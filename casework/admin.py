@@ -1,14 +1,11 @@
 """Admin pieces every kind of case shares: a paginator that never counts a whole table, and the
 notification outbox (read-only, scoped by office)."""
 
-from typing import Any
-
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
 
 from casework.models import Notification
 from offices.admin_scope import ScopedAdminMixin
@@ -39,19 +36,8 @@ class CappedCountPaginator(Paginator):
         return min(len(self.object_list), self.count_cap)
 
 
-class NotFoundOutsideScopeMixin:
-    """Answers 404 for a record outside the user's scope, as the design wants of every case page.
-
-    The admin's default is a redirect with "perhaps it was deleted?"; a record the user may not
-    see should simply not exist for them. Covers the change, delete and history pages.
-    """
-
-    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
-        raise Http404(_("Not found."))
-
-
 @admin.register(Notification)
-class NotificationAdmin(NotFoundOutsideScopeMixin, ScopedAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The outbox, for answering "was the applicant told?"; written only by the case services."""
 
     list_display = ["case_reference", "office", "event", "channel", "recipient", "status", "attempts", "created_at"]

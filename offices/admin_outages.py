@@ -10,15 +10,15 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.api.problems import Problem
+from offices.admin_scope import ScopedAdminMixin
 from offices.models import Capability, Outage, OutageScope, Region
 from offices.outages import outage_can_manage, outage_declare, outage_resolve, outages_visible_to
 from offices.roles import Role
@@ -98,8 +98,9 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Outage)
-class OutageAdmin(admin.ModelAdmin):
+class OutageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = OutageDeclareForm
+    not_found_message = _("No such outage.")
     list_display = [
         "id",
         "scope_label",
@@ -131,9 +132,8 @@ class OutageAdmin(admin.ModelAdmin):
         "resolution_note",
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Outage]:
-        ordering = self.get_ordering(request) or Outage._meta.ordering
-        return outages_visible_to(request.user).order_by(*ordering)
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Outage]:
+        return outages_visible_to(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Outage | None = None) -> bool:
         # The record is never edited; resolving is its own page (see ``resolve_view``).
@@ -184,16 +184,10 @@ class OutageAdmin(admin.ModelAdmin):
     def is_active_display(self, obj: Outage) -> bool:
         return obj.is_active
 
-    def _outage_or_404(self, request: HttpRequest, object_id: str) -> Outage:
-        outage = self.get_object(request, unquote(object_id))
-        if outage is None:
-            raise Http404(_("No such outage."))
-        return outage
-
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        outage = self._outage_or_404(request, object_id)
+        outage = self.get_scoped_object_or_404(request, object_id)
         context = {
             "resolve_url": reverse("admin:offices_outage_resolve", args=[outage.pk], current_app=self.admin_site.name)
             if self.may_resolve(request, outage)
@@ -214,7 +208,7 @@ class OutageAdmin(admin.ModelAdmin):
 
     def resolve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Resolve through ``outage_resolve``, with a note saying what came back and how."""
-        outage = self._outage_or_404(request, object_id)
+        outage = self.get_scoped_object_or_404(request, object_id)
         if not super().has_change_permission(request, outage):
             raise PermissionDenied
         change_url = reverse("admin:offices_outage_change", args=[outage.pk], current_app=self.admin_site.name)

@@ -1,21 +1,51 @@
 """The admin's data scoping: one mixin, so every admin page filters rows the same way."""
 
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from typing import Any
+
+from django.contrib.admin.utils import unquote
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from offices.selectors import user_scope
 
 
 class ScopedAdminMixin:
-    """Limits a ModelAdmin to the rows of the offices the user may read.
+    """Limits a ModelAdmin to the rows the user may read, and hides every other row entirely.
 
-    ``scope_office_field`` is the path from the model to its office ("" for ``Office`` itself).
-    Rows outside the scope are absent from lists, searches and autocompletes, and their change
-    pages answer 404 like any missing object.
+    By default the rows are those of the offices in the user's scope, reached from the model
+    through ``scope_office_field`` ("" for ``Office`` itself). An admin whose model has its own
+    selector (``…_visible_to(user)``) overrides ``scoped_queryset`` to return it, so that the
+    admin, the API and the reports answer "which rows" in the same words.
+
+    Rows outside the scope are absent from lists, searches and autocompletes, and their change,
+    delete and history pages answer 404 like any missing object: the design wants a record outside
+    the user's scope not to exist for them, which the admin's default (a redirect with "perhaps it
+    was deleted?") does not quite say.
     """
 
     scope_office_field = "office"
+    not_found_message = _("Not found.")
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet:
+        """The rows the user may read, before the admin's ordering is applied."""
+        queryset = self.model._default_manager.get_queryset()  # type: ignore[attr-defined]
+        return queryset.filter(user_scope(request.user).filter_for(self.scope_office_field))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
-        return queryset.filter(user_scope(request.user).filter_for(self.scope_office_field))
+        # As ModelAdmin.get_queryset, from the scoped rows rather than the whole table.
+        queryset = self.scoped_queryset(request)
+        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_scoped_object_or_404(self, request: HttpRequest, object_id: str) -> Model:
+        """The record for an admin's own views (actions, resolving), 404 when out of scope."""
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if obj is None:
+            raise Http404(self.not_found_message)
+        return obj
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        # The admin calls this from its change, delete and history views when ``get_object``,
+        # which reads through ``get_queryset``, finds nothing.
+        raise Http404(self.not_found_message)
