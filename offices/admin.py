@@ -19,13 +19,15 @@ User = get_user_model()
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Regions the user oversees, and the regions of the offices they belong to."""
+
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Region]:
         scope = user_scope(request.user)
-        queryset = super().get_queryset(request)
+        queryset = Region.objects.all()
         if scope.everything:
             return queryset
         return queryset.filter(
@@ -80,7 +82,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "role", "office", "region", "created_at"]
     list_filter = ["role", "office__region"]
@@ -88,7 +90,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "office", "region"]
     autocomplete_fields = ["user", "office"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return memberships_visible_to(request.user)
 
     def get_form(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from offices.models import Membership
@@ -53,14 +54,53 @@ def test_office_head_cannot_open_another_offices_membership(client, staffed):
     client.force_login(staffed["smg.head"])
     other = Membership.objects.get(user__username="sby.frontdesk")
     response = client.get(_change_url(other))
-    assert response.status_code in (302, 404)
+    assert response.status_code == 404
     assert "sby.frontdesk" not in response.content.decode()
     response = client.post(
         _change_url(other), {"user": other.user_id, "role": Role.ADJUDICATOR, "office": other.office_id}
     )
-    assert response.status_code in (302, 404)
+    assert response.status_code == 404
     other.refresh_from_db()
     assert other.role == Role.FRONT_DESK
+
+
+@pytest.mark.parametrize("page", ["delete", "history"])
+def test_another_offices_membership_has_no_delete_or_history_page(client, staffed, page):
+    client.force_login(staffed["smg.head"])
+    other = Membership.objects.get(user__username="sby.frontdesk")
+    response = client.get(reverse(f"admin:offices_membership_{page}", args=[other.pk]))
+    assert response.status_code == 404
+    assert "sby.frontdesk" not in response.content.decode()
+    response = client.post(reverse("admin:offices_membership_delete", args=[other.pk]), {"post": "yes"})
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def test_an_office_outside_the_scope_answers_404_and_a_post_changes_nothing(client, staffed, sby):
+    head = staffed["smg.head"]
+    # Even with the right to change offices, the scope alone decides which offices exist.
+    head.user_permissions.add(Permission.objects.get(codename="change_office"))
+    client.force_login(head)
+    url = reverse("admin:offices_office_change", args=[sby.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"name": "Renamed", "region": sby.region_id})
+    assert response.status_code == 404
+    sby.refresh_from_db()
+    assert sby.name != "Renamed"
+    assert client.get(reverse("admin:offices_office_history", args=[sby.pk])).status_code == 404
+
+
+def test_a_region_outside_the_scope_answers_404_and_a_post_changes_nothing(client, staffed, smg, sby):
+    head = staffed["smg.head"]
+    head.user_permissions.add(Permission.objects.get(codename="change_region"))
+    client.force_login(head)
+    assert client.get(reverse("admin:offices_region_change", args=[smg.region_id])).status_code == 200
+    url = reverse("admin:offices_region_change", args=[sby.region_id])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"code": sby.region.code, "name": "Renamed"})
+    assert response.status_code == 404
+    sby.region.refresh_from_db()
+    assert sby.region.name != "Renamed"
 
 
 def test_office_head_changes_a_membership_of_their_office(client, staffed, smg):
