@@ -61,7 +61,10 @@ class OfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class MembershipForm(forms.ModelForm):
-    """Refuses a membership its author may not grant, whatever the admin offered."""
+    """Refuses a membership its author may not grant, whatever the admin offered.
+
+    On the change page ``user`` is read-only (see ``MembershipAdmin.get_readonly_fields``).
+    """
 
     actor: Any = None
 
@@ -80,6 +83,15 @@ class MembershipForm(forms.ModelForm):
             raise forms.ValidationError(_("You may not change this membership."), code="permission-denied")
         return cleaned
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # A read-only ``user`` is not a form field, so Django would leave it out of the unique
+        # check and a duplicate role would reach the database as an IntegrityError. The instance
+        # holds the user, so the constraint can be checked as usual.
+        exclusions = super()._get_validation_exclusions()
+        if self.instance.pk:
+            exclusions.discard("user")
+        return exclusions
+
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -92,6 +104,11 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return memberships_visible_to(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> list[str]:
+        # A membership is revoked and granted anew, never handed to another person: the grant's
+        # history (who gave whom which role) must stay about one user.
+        return [*self.readonly_fields, "user"] if obj else list(self.readonly_fields)
 
     def get_form(
         self, request: HttpRequest, obj: Membership | None = None, change: bool = False, **kwargs: Any

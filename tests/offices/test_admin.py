@@ -76,6 +76,39 @@ def test_another_offices_membership_has_no_delete_or_history_page(client, staffe
     assert Membership.objects.filter(pk=other.pk).exists()
 
 
+def test_the_user_of_a_membership_is_read_only_on_its_change_page(client, staffed):
+    client.force_login(staffed["smg.head"])
+    own = Membership.objects.get(user__username="smg.frontdesk")
+    response = client.get(_change_url(own))
+    assert response.status_code == 200
+    assert "user" not in response.context["adminform"].form.fields
+    assert 'name="user"' not in response.content.decode()
+    assert "smg.frontdesk" in response.content.decode()
+    assert "user" in client.get(reverse("admin:offices_membership_add")).context["adminform"].form.fields
+
+
+def test_a_membership_is_never_handed_to_another_person(client, staffed, smg):
+    client.force_login(staffed["smg.head"])
+    own = Membership.objects.get(user__username="smg.frontdesk")
+    someone_else = UserFactory(username="smg.someone")
+    response = client.post(_change_url(own), {"user": someone_else.pk, "role": Role.INTERVIEWER, "office": smg.pk})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.user.username, own.role) == ("smg.frontdesk", Role.INTERVIEWER)
+    assert not Membership.objects.filter(user=someone_else).exists()
+
+
+def test_changing_a_membership_into_one_its_user_holds_is_refused_on_the_form(client, staffed, member, smg):
+    held = member(Role.INTERVIEWER, office=smg, username="smg.both")
+    both = Membership.objects.create(user=held, role=Role.FRONT_DESK, office=smg)
+    client.force_login(staffed["smg.head"])
+    response = client.post(_change_url(both), {"role": Role.INTERVIEWER, "office": smg.pk})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    both.refresh_from_db()
+    assert both.role == Role.FRONT_DESK
+
+
 def test_an_office_outside_the_scope_answers_404_and_a_post_changes_nothing(client, staffed, sby):
     head = staffed["smg.head"]
     # Even with the right to change offices, the scope alone decides which offices exist.
