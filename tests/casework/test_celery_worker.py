@@ -32,11 +32,20 @@ def _close_worker_connection(**kwargs: object) -> None:
     connection.close()
 
 
+def _forget_broker_connections() -> None:
+    """Drop the app's pooled connections, so the next publish connects to the broker now set."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker() -> Iterator[None]:
     """A worker thread consuming from the broker, with the app switched off eager mode meanwhile."""
     changed = {"broker_url": BROKER_URL, "task_always_eager": False, "broker_connection_retry_on_startup": True}
     saved = {key: app.conf.get(key) for key in changed}
+    _forget_broker_connections()  # eager runs open them too, to the broker configured then
     app.conf.update(changed)
     app.loader.import_default_modules()
     task_postrun.connect(_close_worker_connection, weak=False)
@@ -48,9 +57,7 @@ def celery_worker() -> Iterator[None]:
             yield
     finally:
         task_postrun.disconnect(_close_worker_connection)
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
+        _forget_broker_connections()
         app.conf.update(saved)
 
 
