@@ -43,12 +43,27 @@ def applicant_upsert(*, data: dict[str, Any]) -> Applicant:
     One applicant per NIK: a later application reuses the record and refreshes the contact
     details; the identity fields must still agree with the NIK.
     """
-    applicant = Applicant.objects.select_for_update().filter(nik=data.get("nik")).first() or Applicant()
+    existing = Applicant.objects.select_for_update().filter(nik=data.get("nik")).first()
+    applicant = _applicant_fill(existing or Applicant(), data)
+    if existing is not None:
+        applicant.save()
+        return applicant
+    try:
+        # Two desks taking in the same new citizen at once: the unique index makes the second
+        # insert wait for the first and then fail; that one then updates the row just created.
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError:
+        applicant = _applicant_fill(Applicant.objects.select_for_update().get(nik=applicant.nik), data)
+        applicant.save()
+    return applicant
+
+
+def _applicant_fill(applicant: Applicant, data: dict[str, Any]) -> Applicant:
     for name in APPLICANT_FIELDS:
         if name in data:
             setattr(applicant, name, data[name])
     applicant.full_clean(validate_unique=False)
-    applicant.save()
     return applicant
 
 

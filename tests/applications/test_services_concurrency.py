@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from applications.models import PassportApplication
+from applications.models import Applicant, PassportApplication
 from applications.services import application_act, application_submit
 from applications.workflow import Status
 from offices import outages
@@ -81,6 +81,40 @@ def test_concurrent_submissions_get_consecutive_references(offices, member):
     assert day in {f"{before:%y%m%d}", f"{after:%y%m%d}"}
     assert references == [f"SMG-{day}-{number:04d}" for number in range(1, count + 1)]
     assert PassportApplication.objects.filter(office=smg).count() == count
+
+
+def test_the_same_new_citizen_at_two_desks_at_once_gets_one_applicant(offices, member):
+    smg = offices["SMG"]
+    clerk_ids = [member(Role.FRONT_DESK, office=smg).pk for _ in range(2)]
+    data = applicant_data()
+    barrier = threading.Barrier(2, timeout=TIMEOUT)
+    results: list[PassportApplication] = []
+    errors: list[BaseException] = []
+
+    def submit(clerk_id: int) -> Callable[[], PassportApplication]:
+        def run() -> PassportApplication:
+            clerk = get_user_model().objects.get(pk=clerk_id)
+            barrier.wait()
+            return application_submit(
+                actor=clerk,
+                office=smg,
+                applicant=data,
+                application_type="new",
+                passport_kind="electronic",
+                validity_years=5,
+                channel="appointment",
+            )
+
+        return run
+
+    threads = [_in_thread(submit(clerk_id), results, errors) for clerk_id in clerk_ids]
+    for thread in threads:
+        thread.join(TIMEOUT)
+
+    assert errors == []
+    assert len(results) == 2
+    assert Applicant.objects.filter(nik=data["nik"]).count() == 1
+    assert {application.applicant_id for application in results} == {Applicant.objects.get().pk}
 
 
 def test_declaration_waits_for_an_approval_that_passed_the_guard(offices, member, national_admin):
