@@ -15,6 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.db import connection
+from kombu import pools
 
 from applications.services import application_act
 from applications.workflow import Status
@@ -34,9 +35,10 @@ def _close_worker_connection(**kwargs: object) -> None:
 
 def _forget_broker_connections() -> None:
     """Drop the app's pooled connections, so the next publish connects to the broker now set."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # kombu keeps its pools in a registry keyed by broker URL: closing one pool would leave it
+    # registered, closed, for the next eager publish to that URL, so the registry is reset.
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
