@@ -6,6 +6,7 @@ version and record history with who, what and why. Side effects (notifications) 
 the same transaction and sent only after it commits.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
+from kombu.exceptions import OperationalError
 
 from casework.errors import ActionForbidden, InvalidTransition, PreconditionFailed
 from casework.models import Case, Notification, NotificationStatus
@@ -23,6 +25,7 @@ from offices.outages import capability_guard
 from offices.selectors import user_scope
 
 CaseT = TypeVar("CaseT", bound=Case)
+logger = logging.getLogger(__name__)
 
 
 def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = "", office: str = "") -> Any:
@@ -93,7 +96,6 @@ def case_transition(
 
 def notification_queue(*, build: Callable[[], Notification | None]) -> Notification | None:
     """Store a notification in the current transaction; send it once the transaction commits."""
-    from casework.tasks import notification_send
 
     notification = build()
     if notification is None:
@@ -102,5 +104,18 @@ def notification_queue(*, build: Callable[[], Notification | None]) -> Notificat
         notification.status = NotificationStatus.UNDELIVERABLE
     notification.save()
     if notification.status == NotificationStatus.PENDING:
-        transaction.on_commit(lambda: notification_send.delay(notification.pk))
+        transaction.on_commit(lambda: notification_enqueue(notification.pk))
     return notification
+
+
+def notification_enqueue(notification_id: int) -> None:
+    """Hand a stored notification to the broker; if the broker is down, the sweep sends it later.
+
+    Runs after the change has committed: failing here must not turn a saved change into an error.
+    """
+    from casework.tasks import notification_send
+
+    try:
+        notification_send.delay(notification_id)
+    except OperationalError:
+        logger.warning("Broker unavailable; notification %s stays pending for the sweep", notification_id)

@@ -1,5 +1,7 @@
 """Celery tasks of casework. Tasks take ids and can run twice without doing anything twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +11,7 @@ from django.utils import timezone
 from casework.models import Notification, NotificationStatus
 
 MAX_ATTEMPTS = 5
+PENDING_SWEEP_AGE = timedelta(minutes=15)
 
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS, default_retry_delay=60)
@@ -47,3 +50,21 @@ def notification_send(self, notification_id: int) -> str:
             raise self.retry(exc=error)
         return "failed"
     return "sent"
+
+
+@shared_task
+def notifications_send_pending() -> int:
+    """Queue again every notification still pending a while after it was stored.
+
+    Catches those whose hand-over to the broker failed after commit; sending stays idempotent, so
+    one queued twice is still sent once.
+    """
+    cutoff = timezone.now() - PENDING_SWEEP_AGE
+    ids = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff).values_list(
+            "id", flat=True
+        )
+    )
+    for notification_id in ids:
+        notification_send.delay(notification_id)
+    return len(ids)

@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "applications.tasks.applications_expire_uncollected_task",
         "schedule": crontab(minute=35),
     },
+    # Notifications whose hand-over to the broker failed after commit.
+    "notifications-send-pending": {
+        "task": "casework.tasks.notifications_send_pending",
+        "schedule": crontab(minute="*/15"),
+    },
     # Daily, at night in Indonesia (19:15 UTC is 02:15 WIB).
     "idempotency-keys-purge": {
         "task": "imigrasi.tasks.idempotency_keys_purge",

@@ -30,13 +30,13 @@ class OutageActive(Problem):
     status_code = status.HTTP_409_CONFLICT
     default_code = "outage-active"
 
-    def __init__(self, *, outages: list[Outage], capability: str) -> None:
+    def __init__(self, *, outages: list[Outage], capability: str, office: Office) -> None:
         first = outages[0]
         detail = _(
             "%(capability)s is unavailable at this office because of an outage declared %(since)s: %(reason)s"
         ) % {
             "capability": Capability(capability).label,
-            "since": timezone.localtime(first.declared_at).strftime("%Y-%m-%d %H:%M %Z"),
+            "since": timezone.localtime(first.declared_at, office.zone).strftime("%Y-%m-%d %H:%M %Z"),
             "reason": first.reason,
         }
         headers = {}
@@ -107,7 +107,7 @@ def capability_guard(*, office: Office, capability: str) -> None:
             raise RuntimeError(f"capability state row missing for office {office.pk} and {capability}")
     blocking = outages_blocking(office=office, capability=capability)
     if blocking:
-        raise OutageActive(outages=blocking, capability=capability)
+        raise OutageActive(outages=blocking, capability=capability, office=office)
 
 
 def _offices_in(*, scope: str, region: Region | None, office: Office | None) -> QuerySet[Office]:

@@ -1,15 +1,18 @@
 """The notification outbox: one stored message per change the applicant cares about, sent once."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW, Status
 from casework.models import Notification, NotificationStatus
-from casework.tasks import MAX_ATTEMPTS, notification_send
+from casework.tasks import MAX_ATTEMPTS, notification_send, notifications_send_pending
 from offices.roles import Role
 from tests.applications.service_factories import ApplicantFactory, PassportApplicationFactory, action_inputs
 
@@ -164,3 +167,29 @@ def test_gives_up_after_the_last_attempt(offices):
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (NotificationStatus.FAILED, MAX_ATTEMPTS)
     assert notification_send(notification.pk) == "skipped"
+
+
+def test_broker_down_after_commit_keeps_the_change_and_the_sweep_sends_later(
+    offices, member, django_capture_on_commit_callbacks
+):
+    smg = offices["SMG"]
+    application = PassportApplicationFactory(office=smg, status=Status.INTERVIEWED)
+    with (
+        mock.patch.object(notification_send, "delay", side_effect=OperationalError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        approved = application_act(
+            application=application, action="approve", actor=member(Role.ADJUDICATOR, office=smg)
+        )
+    assert approved.status == Status.APPROVED
+    notification = Notification.objects.get()
+    assert notification.status == NotificationStatus.PENDING
+    assert mail.outbox == []
+
+    assert notifications_send_pending() == 0  # too recent: its own task may still be on the way
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    assert notifications_send_pending() == 1
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
+    assert notifications_send_pending() == 0
