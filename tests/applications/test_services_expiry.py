@@ -40,11 +40,12 @@ def _state(application: PassportApplication) -> tuple:
     return stored.status, stored.version, stored.passport_number_voided
 
 
-def test_beat_schedule_runs_both_expiries_and_the_key_purge():
+def test_beat_schedule_runs_both_expiries_the_notification_sweep_and_the_key_purge():
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert set(tasks) == {
         "applications.tasks.applications_expire_incomplete_task",
         "applications.tasks.applications_expire_uncollected_task",
+        "casework.tasks.notifications_send_pending",
         "imigrasi.tasks.idempotency_keys_purge",
     }
     assert all(isinstance(schedule, crontab) for schedule in tasks.values())
