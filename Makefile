@@ -32,8 +32,8 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.dev
-	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
-	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale id --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 upgrade-embedded-db: $(VENV)/.runtime
 	$(PY) -c "from pathlib import Path; from imigrasi.embedded_postgres import upgrade; upgrade(Path('.data/postgres'))"
