@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.admin_forms import ActionForm, IntakeForm, form_errors_from, outage_refusal
 from applications.models import Applicant, PassportApplication
-from applications.selectors import application_held_by, applications_visible_to
+from applications.selectors import applications_visible_to
 from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW, Status
 from casework.admin import CappedCountPaginator
 from casework.history import case_timeline
+from casework.selectors import case_held_by
 from imigrasi.api.problems import Problem
 from offices.admin_scope import ScopedAdminMixin
 from offices.outages import OutageActive
@@ -249,7 +250,7 @@ class PassportApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         application = self.get_scoped_object_or_404(request, object_id)
         zone = application.office.zone
-        names = PASSPORT_WORKFLOW.available(status=application.status, office=application.office, user=request.user)
+        names = PASSPORT_WORKFLOW.available(case=application, user=request.user)
         context = {
             "case_actions": [
                 {
@@ -264,7 +265,7 @@ class PassportApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 }
                 for name in names
             ],
-            "held_by": application_held_by(application),
+            "held_by": case_held_by(application),
             "timeline": [
                 {
                     "at": timezone.localtime(entry.at, zone),

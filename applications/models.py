@@ -14,19 +14,13 @@ from django.utils.translation import gettext_lazy
 from django_fsm import FSMField, transition
 
 from applications.fees import passport_fee
-from applications.validators import nik_validate_against, nik_validate_format, phone_normalize
 from applications.workflow import PASSPORT_WORKFLOW, SLA_OPEN, Status
 from casework.calendar import working_days_after
-from casework.models import Case
+from casework.models import Case, Sex
+from casework.validators import nik_validate_against, nik_validate_format, phone_normalize
 
 SLA_WORKING_DAYS = 4  # printed within 4 working days after the interview (Permenkumham 18/2022)
 PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{8,9}$")
-BILLING_CODE = re.compile(r"^[0-9]{15}$")  # a SIMPONI kode billing has 15 digits
-
-
-class Sex(models.TextChoices):
-    MALE = "M", gettext_lazy("Male")
-    FEMALE = "F", gettext_lazy("Female")
 
 
 @pghistory.track()
@@ -116,13 +110,6 @@ class Priority(models.TextChoices):
     DISABILITY = "disability", gettext_lazy("Disability")
 
 
-def _require(name: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({name: ValidationError(message, code="required")})
-    return value
-
-
 @pghistory.track()
 class PassportApplication(Case):
     """A citizen's passport application at one office (docs/design.md §5)."""
@@ -144,31 +131,14 @@ class PassportApplication(Case):
     service = models.CharField(gettext_lazy("service"), max_length=10, choices=Service.choices, default=Service.REGULAR)
     channel = models.CharField(gettext_lazy("channel"), max_length=12, choices=Channel.choices)
     priority = models.CharField(gettext_lazy("priority"), max_length=12, choices=Priority.choices, blank=True)
-    fee_idr = models.PositiveIntegerField(gettext_lazy("fee (Rp)"), editable=False)
 
-    documents_returned_at = models.DateTimeField(gettext_lazy("documents returned at"), null=True, editable=False)
-    verified_at = models.DateTimeField(gettext_lazy("verified at"), null=True, editable=False)
-    paid_at = models.DateTimeField(gettext_lazy("paid at"), null=True, editable=False)
-    billing_code = models.CharField(gettext_lazy("billing code"), max_length=15, blank=True, editable=False)
-    amount_paid_idr = models.PositiveIntegerField(gettext_lazy("amount paid (Rp)"), null=True, editable=False)
-    biometrics_captured_at = models.DateTimeField(gettext_lazy("biometrics captured at"), null=True, editable=False)
-    photo_ref = models.CharField(gettext_lazy("photo reference"), max_length=200, blank=True, editable=False)
-    fingerprints_ref = models.CharField(
-        gettext_lazy("fingerprints reference"), max_length=200, blank=True, editable=False
-    )
-    interviewed_at = models.DateTimeField(gettext_lazy("interviewed at"), null=True, editable=False)
     sla_due_date = models.DateField(gettext_lazy("print due by (SLA)"), null=True, editable=False)
-    approved_at = models.DateTimeField(gettext_lazy("approved at"), null=True, editable=False)
-    rejected_at = models.DateTimeField(gettext_lazy("rejected at"), null=True, editable=False)
-    rejection_reason = models.TextField(gettext_lazy("rejection reason"), blank=True, editable=False)
     printed_at = models.DateTimeField(gettext_lazy("printed at"), null=True, editable=False)
     passport_number = models.CharField(gettext_lazy("passport number"), max_length=9, blank=True, editable=False)
     passport_number_voided = models.BooleanField(gettext_lazy("passport number voided"), default=False, editable=False)
     passport_issue_date = models.DateField(gettext_lazy("passport issued on"), null=True, editable=False)
     passport_expiry_date = models.DateField(gettext_lazy("passport expires on"), null=True, editable=False)
     issued_at = models.DateTimeField(gettext_lazy("handed over at"), null=True, editable=False)
-    cancelled_at = models.DateTimeField(gettext_lazy("cancelled at"), null=True, editable=False)
-    cancellation_reason = models.TextField(gettext_lazy("cancellation reason"), blank=True, editable=False)
 
     class Meta:
         verbose_name = gettext_lazy("passport application")
@@ -223,8 +193,6 @@ class PassportApplication(Case):
         return False
 
     # Transitions: sources and targets come from PASSPORT_WORKFLOW ----------------------------
-    # Inputs default to empty so that a missing one is refused as a field error with its code,
-    # like a blank one, rather than failing as a TypeError.
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("return_documents"))
     def return_documents(self) -> None:
@@ -240,27 +208,11 @@ class PassportApplication(Case):
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("record_payment"))
     def record_payment(self, *, billing_code: str = "", amount_idr: int | None = None) -> None:
-        errors = {}
-        if not BILLING_CODE.match(billing_code or ""):
-            errors["billing_code"] = ValidationError(_("A billing code has 15 digits."), code="billing-code-format")
-        if amount_idr != self.fee_idr:
-            errors["amount_idr"] = ValidationError(
-                _("The amount paid must equal the fee, Rp%(fee)s.") % {"fee": f"{self.fee_idr:,}"},
-                code="amount-mismatch",
-            )
-        if errors:
-            raise ValidationError(errors)
-        self.billing_code = billing_code
-        self.amount_paid_idr = amount_idr
-        self.paid_at = timezone.now()
+        self.payment_take(billing_code=billing_code, amount_idr=amount_idr)
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("capture_biometrics"))
     def capture_biometrics(self, *, photo_ref: str = "", fingerprints_ref: str = "") -> None:
-        self.photo_ref = _require("photo_ref", photo_ref, _("The photo reference is required."))
-        self.fingerprints_ref = _require(
-            "fingerprints_ref", fingerprints_ref, _("The fingerprints reference is required.")
-        )
-        self.biometrics_captured_at = timezone.now()
+        self.biometrics_take(photo_ref=photo_ref, fingerprints_ref=fingerprints_ref)
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("interview"))
     def interview(self) -> None:
@@ -273,8 +225,7 @@ class PassportApplication(Case):
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("reject"))
     def reject(self, *, reason: str = "") -> None:
-        self.rejection_reason = _require("reason", reason, _("Give the reason for the rejection."))
-        self.rejected_at = timezone.now()
+        self.rejection_take(reason=reason)
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("print"))
     def print(self, *, passport_number: str = "") -> None:
@@ -306,8 +257,7 @@ class PassportApplication(Case):
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("cancel"))
     def cancel(self, *, reason: str = "") -> None:
-        self.cancellation_reason = _require("reason", reason, _("Give the reason for the cancellation."))
-        self.cancelled_at = timezone.now()
+        self.cancellation_take(reason=reason)
 
     @transition(field=status, **PASSPORT_WORKFLOW.fsm("expire"))
     def expire(self, *, reason: str) -> None:

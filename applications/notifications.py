@@ -1,10 +1,10 @@
 """What applicants are told after a change to their application, in Indonesian."""
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
 from casework.models import Notification
+from casework.notifications import case_version_key, notifications_build
 
 # event → (subject, body); placeholders: reference, office, reason.
 MESSAGES = {
@@ -33,21 +33,14 @@ MESSAGES = {
 }
 
 
-def application_notification(application: PassportApplication, event: str) -> Notification:
+def application_notifications(application: PassportApplication, event: str) -> list[Notification]:
     """The notification of ``event`` for the version of ``application`` just written."""
-    subject, body = MESSAGES[event]
-    values = {
-        "reference": application.reference,
-        "office": application.office.name,
-        "reason": application.rejection_reason or application.cancellation_reason,
-    }
-    with translation.override("id"):
-        return Notification(
-            dedupe_key=f"{application.reference}:v{application.version}",
-            case_reference=application.reference,
-            office=application.office,
-            event=event,
-            recipient=application.applicant.email,
-            subject=str(subject) % values,
-            body=str(body) % values,
-        )
+    return notifications_build(
+        reference=application.reference,
+        office=application.office,
+        key=case_version_key(application),
+        event=event,
+        messages=MESSAGES,
+        values={"reason": application.rejection_reason or application.cancellation_reason},
+        recipients={"": application.applicant.email},
+    )

@@ -17,11 +17,17 @@ from applications.models import (
     PassportApplication,
     Service,
 )
-from applications.notifications import application_notification
+from applications.notifications import application_notifications
 from applications.workflow import PASSPORT_WORKFLOW, SUBMIT_ROLES, Status
 from casework.errors import ActionForbidden
 from casework.references import reference_next
-from casework.services import case_transition, history_context, notification_queue
+from casework.services import (
+    case_transition,
+    errors_prefixed,
+    history_context,
+    notification_queue,
+    record_upsert,
+)
 from offices.models import Capability, Office
 from offices.outages import capability_guard
 from offices.selectors import user_scope
@@ -33,30 +39,15 @@ MINIMUM_AGE_FOR_TEN_YEARS = 17
 APPLICANT_FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "phone", "email")
 
 
-def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
-    return ValidationError({f"{prefix}.{name}": errors for name, errors in error.error_dict.items()})
-
-
 def applicant_upsert(*, data: dict[str, Any]) -> Applicant:
     """The applicant with this NIK, created or brought up to date with ``data``.
 
     One applicant per NIK: a later application reuses the record and refreshes the contact
     details; the identity fields must still agree with the NIK.
     """
-    existing = Applicant.objects.select_for_update().filter(nik=data.get("nik")).first()
-    applicant = _applicant_fill(existing or Applicant(), data)
-    if existing is not None:
-        applicant.save()
-        return applicant
-    try:
-        # Two desks taking in the same new citizen at once: the unique index makes the second
-        # insert wait for the first and then fail; that one then updates the row just created.
-        with transaction.atomic():
-            applicant.save()
-    except IntegrityError:
-        applicant = _applicant_fill(Applicant.objects.select_for_update().get(nik=applicant.nik), data)
-        applicant.save()
-    return applicant
+    return record_upsert(
+        model=Applicant, lookup={"nik": data.get("nik")}, fill=lambda applicant: _applicant_fill(applicant, data)
+    )
 
 
 def _applicant_fill(applicant: Applicant, data: dict[str, Any]) -> Applicant:
@@ -140,7 +131,7 @@ def application_submit(
         try:
             applicant_record = applicant_upsert(data=applicant)
         except ValidationError as error:
-            raise _prefixed(error, "applicant") from error
+            raise errors_prefixed(error, "applicant") from error
         application = PassportApplication(
             office=office,
             applicant=applicant_record,
@@ -181,7 +172,7 @@ def application_act(
             note=note,
             expected_version=expected_version,
             inputs=inputs,
-            notification=application_notification,
+            notification=application_notifications,
         )
     except IntegrityError as error:
         # Two printers entering the same number at once: the unique index decides.
@@ -221,7 +212,8 @@ def applications_expire(*, status: str, older_than: timedelta, field: str, reaso
                 application.expire(reason=reason)
                 application.version += 1
                 application.save()
-            notification_queue(build=lambda a=application: application_notification(a, "cancelled"))
+            for message in application_notifications(application, "cancelled"):
+                notification_queue(notification=message)
             expired += 1
     return expired
 

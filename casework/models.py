@@ -1,17 +1,39 @@
 """The abstract case, per-office reference counters and the notification outbox."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
 from offices.models import Office
 
+BILLING_CODE = re.compile(r"^[0-9]{15}$")  # a SIMPONI kode billing has 15 digits
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+def text_required(name: str, value: str, message: str) -> str:
+    """``value`` stripped; a blank one is refused on the field ``name`` with the code "required"."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({name: ValidationError(message, code="required")})
+    return value
+
 
 class Case(FSMModelMixin, models.Model):
-    """A case handled at one office; concrete kinds add their applicant, status and steps.
+    """A case handled at one office; concrete kinds add their applicant, status and own steps.
 
-    ``version`` grows by one with every change, so clients can send ``If-Match`` and never
+    Every kind of case is taken in, verified, paid, biometrics captured, decided and may be
+    cancelled: those steps' fields and rules live here, and the concrete kinds' transitions call
+    them. ``version`` grows by one with every change, so clients can send ``If-Match`` and never
     overwrite a change they have not seen.
     """
 
@@ -29,11 +51,62 @@ class Case(FSMModelMixin, models.Model):
         verbose_name=_("created by"),
     )
 
+    fee_idr = models.PositiveIntegerField(_("fee (Rp)"), editable=False)
+    documents_returned_at = models.DateTimeField(_("documents returned at"), null=True, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, editable=False)
+    paid_at = models.DateTimeField(_("paid at"), null=True, editable=False)
+    billing_code = models.CharField(_("billing code"), max_length=15, blank=True, editable=False)
+    amount_paid_idr = models.PositiveIntegerField(_("amount paid (Rp)"), null=True, editable=False)
+    biometrics_captured_at = models.DateTimeField(_("biometrics captured at"), null=True, editable=False)
+    photo_ref = models.CharField(_("photo reference"), max_length=200, blank=True, editable=False)
+    fingerprints_ref = models.CharField(_("fingerprints reference"), max_length=200, blank=True, editable=False)
+    interviewed_at = models.DateTimeField(_("interviewed at"), null=True, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, editable=False)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, editable=False)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, editable=False)
+    cancellation_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
+
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.reference
+
+    # The bodies of the steps every kind shares; inputs default to empty so that a missing one is
+    # refused as a field error with its code, like a blank one, rather than as a TypeError.
+
+    def payment_take(self, *, billing_code: str = "", amount_idr: int | None = None) -> None:
+        errors = {}
+        if not BILLING_CODE.match(billing_code or ""):
+            errors["billing_code"] = ValidationError(
+                gettext("A billing code has 15 digits."), code="billing-code-format"
+            )
+        if amount_idr != self.fee_idr:
+            errors["amount_idr"] = ValidationError(
+                gettext("The amount paid must equal the fee, Rp%(fee)s.") % {"fee": f"{self.fee_idr:,}"},
+                code="amount-mismatch",
+            )
+        if errors:
+            raise ValidationError(errors)
+        self.billing_code = billing_code
+        self.amount_paid_idr = amount_idr
+        self.paid_at = timezone.now()
+
+    def biometrics_take(self, *, photo_ref: str = "", fingerprints_ref: str = "") -> None:
+        self.photo_ref = text_required("photo_ref", photo_ref, gettext("The photo reference is required."))
+        self.fingerprints_ref = text_required(
+            "fingerprints_ref", fingerprints_ref, gettext("The fingerprints reference is required.")
+        )
+        self.biometrics_captured_at = timezone.now()
+
+    def rejection_take(self, *, reason: str = "") -> None:
+        self.rejection_reason = text_required("reason", reason, gettext("Give the reason for the rejection."))
+        self.rejected_at = timezone.now()
+
+    def cancellation_take(self, *, reason: str = "") -> None:
+        self.cancellation_reason = text_required("reason", reason, gettext("Give the reason for the cancellation."))
+        self.cancelled_at = timezone.now()
 
 
 class ReferenceCounter(models.Model):

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 from kombu.exceptions import OperationalError
@@ -25,6 +25,7 @@ from offices.outages import capability_guard
 from offices.selectors import user_scope
 
 CaseT = TypeVar("CaseT", bound=Case)
+RecordT = TypeVar("RecordT", bound=models.Model)
 logger = logging.getLogger(__name__)
 
 
@@ -39,6 +40,32 @@ def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = 
     )
 
 
+def errors_prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """A nested record's field errors named as the client sent them: ``applicant.nik``."""
+    return ValidationError({f"{prefix}.{name}": errors for name, errors in error.error_dict.items()})
+
+
+def record_upsert(*, model: type[RecordT], lookup: dict[str, Any], fill: Callable[[RecordT], RecordT]) -> RecordT:
+    """The row matching ``lookup``, created or updated by ``fill`` (which validates it).
+
+    People are reused by their identity (a NIK, a passport): two desks taking in the same new
+    person at once both try to insert; the unique index makes the second wait for the first and
+    fail, and that one then updates the row just created.
+    """
+    existing = model.objects.select_for_update().filter(**lookup).first()
+    record = fill(existing or model())
+    if existing is not None:
+        record.save()
+        return record
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        record = fill(model.objects.select_for_update().get(**lookup))
+        record.save()
+    return record
+
+
 def case_transition(
     *,
     case: CaseT,
@@ -48,13 +75,13 @@ def case_transition(
     note: str = "",
     expected_version: int | None = None,
     inputs: dict[str, Any] | None = None,
-    notification: Callable[[CaseT, str], Notification | None] | None = None,
+    notification: Callable[[CaseT, str], list[Notification]] | None = None,
 ) -> CaseT:
     """Take ``action`` on ``case`` for ``actor``; returns the case as written.
 
     ``inputs`` are passed to the model's transition method (which may refuse them with a
     ``ValidationError``); ``notification(case, event)`` builds the applicant's message for actions
-    whose table entry names an event.
+    whose table entry names an event (one per recipient).
     """
     step = workflow[action]
     with transaction.atomic():
@@ -70,6 +97,10 @@ def case_transition(
                 % {"action": step.slug, "status": locked.get_status_display()},
                 extra={"status": locked.status},
             )
+        if step.check is not None:
+            refusal = step.check(locked, actor)
+            if refusal is not None:
+                raise refusal
         unexpected = sorted(set(inputs or {}) - set(step.inputs))
         if unexpected:
             # Refused as a field error (400), not a TypeError from the model method (500).
@@ -90,16 +121,13 @@ def case_transition(
             locked.version += 1
             locked.save()
         if step.notify and notification is not None:
-            notification_queue(build=lambda: notification(locked, step.notify))
+            for message in notification(locked, step.notify):
+                notification_queue(notification=message)
     return locked
 
 
-def notification_queue(*, build: Callable[[], Notification | None]) -> Notification | None:
+def notification_queue(*, notification: Notification) -> Notification:
     """Store a notification in the current transaction; send it once the transaction commits."""
-
-    notification = build()
-    if notification is None:
-        return None
     if not notification.recipient:
         notification.status = NotificationStatus.UNDELIVERABLE
     notification.save()

@@ -5,13 +5,18 @@ their sources and targets from it (``Workflow.fsm``), the transition service tak
 capabilities from it, and the API and admin list available actions from it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from offices.models import Office
+from imigrasi.api.problems import Problem
 from offices.selectors import user_scope
+
+# A rule of one action that depends on the case and the actor, beyond status and role: returns
+# the refusal, or None when the action may go ahead.
+ActionCheck = Callable[[Any, AbstractBaseUser | AnonymousUser], Problem | None]
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Action:
     notify: str | None = None
     # Inputs the action takes besides the note, as documented for API clients.
     inputs: tuple[str, ...] = field(default=())
+    check: ActionCheck | None = None
 
     @property
     def slug(self) -> str:
@@ -50,10 +56,19 @@ class Workflow:
         action = self.actions[name]
         return {"source": list(action.sources), "target": action.target}
 
-    def available(self, *, status: str, office: Office, user: AbstractBaseUser | AnonymousUser) -> list[str]:
-        """Actions ``user`` may take on a case in ``status`` at ``office``."""
+    def next_capability(self, status: str) -> str | None:
+        """The capability the next step from ``status`` needs, if any: what an outage can hold."""
+        for action in self.actions.values():
+            if action.capability and status in action.sources:
+                return action.capability
+        return None
+
+    def available(self, *, case: Any, user: AbstractBaseUser | AnonymousUser) -> list[str]:
+        """Actions ``user`` may take on ``case`` now: status, role at its office, and the action's check."""
         return [
             action.name
             for action in self.actions.values()
-            if status in action.sources and user_scope(user, roles=action.roles).contains(office)
+            if case.status in action.sources
+            and user_scope(user, roles=action.roles).contains(case.office)
+            and (action.check is None or action.check(case, user) is None)
         ]

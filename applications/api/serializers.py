@@ -22,8 +22,8 @@ from applications.models import (
     Service,
     Sex,
 )
-from applications.selectors import application_held_by
 from applications.workflow import PASSPORT_WORKFLOW, Status
+from casework.selectors import case_held_by
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.models import Office
 from offices.outages import outage_summary
@@ -184,12 +184,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
     )
     def get_available_actions(self, application: PassportApplication) -> list[str]:
         user = self.context["request"].user
-        names = PASSPORT_WORKFLOW.available(status=application.status, office=application.office, user=user)
+        names = PASSPORT_WORKFLOW.available(case=application, user=user)
         return [PASSPORT_WORKFLOW[name].slug for name in names]
 
     @extend_schema_field(OutageSummarySerializer(many=True))
     def get_held_by(self, application: PassportApplication) -> list[dict[str, Any]]:
-        outages = application_held_by(application, active_outages=self.context.get("active_outages"))
+        outages = case_held_by(application, active_outages=self.context.get("active_outages"))
         return [outage_summary(outage) for outage in outages]
 
 

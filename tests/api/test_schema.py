@@ -84,4 +84,5 @@ def test_docs_are_served_without_a_cdn(client):
     assert any(url.startswith("/static/") for url in urls)
     external = [url for url in urls if url.startswith(("http://", "https://", "//"))]
     assert external == []
-    assert "cdn" not in page.lower()
+    # Not a bare substring test: the page carries random tokens, which may contain "cdn".
+    assert not re.search(r"\bcdn\b|cdn\.", page, re.IGNORECASE)

@@ -217,7 +217,7 @@ def test_buttons_are_the_roles_allowed_actions_on_a_submitted_case(
     response = client.get(change_url(application))
 
     assert response.status_code == 200
-    allowed = set(PASSPORT_WORKFLOW.available(status=application.status, office=application.office, user=user))
+    allowed = set(PASSPORT_WORKFLOW.available(case=application, user=user))
     assert shown_actions(response) == allowed == expected
 
 

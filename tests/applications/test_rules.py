@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from applications.fees import LEGAL_BASIS, passport_fee
 from applications.models import Applicant, ApplicationType, Channel, PassportApplication, PassportKind, Service, Sex
 from applications.services import application_submit
-from applications.validators import nik_validate_against, nik_validate_format, phone_normalize
 from casework.errors import ActionForbidden
+from casework.validators import nik_validate_against, nik_validate_format, phone_normalize
 from offices.roles import Role
 from tests.applications.service_factories import applicant_data
 
