@@ -306,3 +306,12 @@ class StayPermitApplication(Case):
     def cancel(self, *, reason: str = "") -> None:
         self.cancellation_take(reason=reason)
         self._close()
+
+
+class StayException(StayPermit):
+    """The admin's list of holders in protected stay or overstaying (``permits.selectors.stay_exceptions``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("protected stay or overstay")
+        verbose_name_plural = _("protected stays and overstays")
