@@ -157,6 +157,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "imigrasi.tasks.idempotency_keys_purge",
         "schedule": crontab(hour=19, minute=15),
     },
+    # Daily, just after midnight WIB (17:00 UTC), the last of Indonesia's zones to start the new
+    # day: every office's local date has turned, so a permit that ended yesterday is expired
+    # before the working day anywhere, and a reminder goes out on the day its notice begins.
+    # Minutes apart from each other and from the hourly tasks; both are idempotent.
+    "permits-expire": {
+        "task": "permits.tasks.permits_expire_task",
+        "schedule": crontab(hour=17, minute=10),
+    },
+    "permits-remind-expiring": {
+        "task": "permits.tasks.permits_remind_expiring_task",
+        "schedule": crontab(hour=17, minute=40),
+    },
 }
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,10 +1,25 @@
+"""Fixtures shared by every test folder: the office list, users with roles, API clients, a real worker."""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection
+from kombu import pools
 from rest_framework.test import APIClient
 
+from imigrasi.celery import app
 from offices.models import Office
 from offices.roles import Role
 from offices.services import offices_load
 from tests.factories import MembershipFactory, UserFactory
+
+# The broker of the real-worker tests: CI sets TEST_CELERY_BROKER_URL, else the local Redis.
+CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +80,58 @@ def token_for(api_client):
         return response.json()["token"]
 
     return login
+
+
+def _close_worker_connection(**kwargs: object) -> None:
+    """The worker thread's connection would otherwise outlive the test and its database."""
+    connection.close()
+
+
+def _forget_broker_connections() -> None:
+    """Drop the app's pooled connections, so the next publish connects to the broker now set."""
+    # kombu keeps its pools in a registry keyed by broker URL: closing one pool would leave it
+    # registered, closed, for the next eager publish to that URL, so the registry is reset.
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@dataclass(frozen=True)
+class CeleryWorker:
+    """A running worker; tasks it runs commit on their own connection, so tests poll for results."""
+
+    timeout_seconds: float = 30
+
+    def wait_for(self, condition: Callable[[], bool]) -> bool:
+        """Whether ``condition`` held within the timeout, checked every tenth of a second."""
+        deadline = time.monotonic() + self.timeout_seconds
+        while not condition():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+
+@pytest.fixture
+def celery_worker() -> Iterator[CeleryWorker]:
+    """A worker thread consuming from the broker, with the app switched off eager mode meanwhile.
+
+    Use with ``django_db(transaction=True)``: the worker reads through its own connection and sees
+    only what the test has committed.
+    """
+    changed = {"broker_url": CELERY_BROKER_URL, "task_always_eager": False, "broker_connection_retry_on_startup": True}
+    saved = {key: app.conf.get(key) for key in changed}
+    _forget_broker_connections()  # eager runs open them too, to the broker configured then
+    app.conf.update(changed)
+    app.loader.import_default_modules()
+    task_postrun.connect(_close_worker_connection, weak=False)
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=3)
+        app.control.purge()  # messages left by an interrupted run are not this test's
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+            yield CeleryWorker()
+    finally:
+        task_postrun.disconnect(_close_worker_connection)
+        _forget_broker_connections()
+        app.conf.update(saved)

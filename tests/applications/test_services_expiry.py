@@ -47,6 +47,8 @@ def test_beat_schedule_runs_both_expiries_the_notification_sweep_and_the_key_pur
         "applications.tasks.applications_expire_uncollected_task",
         "casework.tasks.notifications_send_pending",
         "imigrasi.tasks.idempotency_keys_purge",
+        "permits.tasks.permits_expire_task",
+        "permits.tasks.permits_remind_expiring_task",
     }
     assert all(isinstance(schedule, crontab) for schedule in tasks.values())
     app.loader.import_default_modules()  # what a worker does at start: discover every app's tasks
