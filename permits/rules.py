@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from permits.fees import OVERSTAY_FINE_PER_DAY
 from permits.models import (
@@ -103,14 +104,19 @@ def _extension_rules(
         return
     if today > current.valid_until:
         days = (today - current.valid_until).days
+        overstay = ngettext(
+            "%(days)s day of overstay, a fine of Rp%(fine)s so far",
+            "%(days)s days of overstay, a fine of Rp%(fine)s so far",
+            days,
+        ) % {"days": days, "fine": f"{overstay_fine(days):,}"}
         _error(
             errors,
             "current_permit",
             _(
-                "The permit expired on %(expiry)s: an extension must be filed before that day. "
-                "%(days)s days of overstay, a fine of Rp%(fine)s so far; refer the case to enforcement."
+                "The permit expired on %(expiry)s: an extension must be filed by that day. "
+                "%(overstay)s; refer the case to enforcement."
             )
-            % {"expiry": current.valid_until.isoformat(), "days": days, "fine": f"{overstay_fine(days):,}"},
+            % {"expiry": current.valid_until.isoformat(), "overstay": overstay},
             "extension-late",
         )
         return
