@@ -8,11 +8,12 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from applications.api.views import (
+    ApplicationActionView,
     ApplicationDetailView,
     ApplicationHistoryView,
     ApplicationListCreateView,
-    action_views,
 )
+from casework.api.views import action_views
 from imigrasi.api.auth import TokenLoginView, TokenLogoutView
 from imigrasi.api.health import HealthView
 from imigrasi.api.problems import problem_response
@@ -47,7 +48,7 @@ api_v1 = [
     # One URL per workflow action (return-documents, verify, …); the system-only "expire" has none.
     *(
         path(f"passport-applications/<str:reference>/{slug}/", view, name=f"passport-application-{slug}")
-        for slug, view in action_views()
+        for slug, view in action_views(ApplicationActionView)
     ),
 ]
 

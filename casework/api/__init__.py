@@ -1,0 +1,1 @@
+"""API plumbing every kind of case shares: schema, headers, serializers and the base views."""

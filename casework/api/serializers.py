@@ -1,0 +1,113 @@
+"""Shapes every kind of case shares on the wire: action inputs, the timeline, what holds a case.
+
+Input serializers only check types and presence: the rules live in the services and the models'
+transitions, which refuse bad input with field-keyed ``ValidationError`` that the problem handler
+lists in ``invalid_params``, so the admin and the API refuse the same things with the same codes.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from casework.models import Case
+from casework.selectors import case_held_by
+from offices.api.outage_serializers import OutageSummarySerializer
+from offices.models import Office
+from offices.outages import outage_summary
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """The office of a new case, looked up only among the offices the caller may see."""
+
+    office = serializers.SlugRelatedField(slug_field="code", queryset=Office.objects.none())
+
+    def __init__(self, *args: Any, offices: QuerySet[Office] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if offices is not None:
+            # An office outside the caller's scope is "does not exist", like any unknown code.
+            self.fields["office"].queryset = offices
+
+
+class ActionInputSerializer(serializers.Serializer):
+    """What every action takes: an optional note for the timeline."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecordPaymentInputSerializer(ActionInputSerializer):
+    billing_code = serializers.CharField(max_length=32, help_text=_("The 15-digit SIMPONI billing code."))
+    amount_idr = serializers.IntegerField(min_value=0, help_text=_("Must equal the application's fee."))
+
+
+class CaptureBiometricsInputSerializer(ActionInputSerializer):
+    photo_ref = serializers.CharField(max_length=200, help_text=_("Reference in the biometric store, never an image."))
+    fingerprints_ref = serializers.CharField(max_length=200)
+
+
+class ReasonInputSerializer(ActionInputSerializer):
+    reason = serializers.CharField()
+
+
+# The bodies of the actions every workflow shares; an action not named here takes only a note.
+ACTION_INPUT_SERIALIZERS: dict[str, type[ActionInputSerializer]] = {
+    "record_payment": RecordPaymentInputSerializer,
+    "capture_biometrics": CaptureBiometricsInputSerializer,
+    "reject": ReasonInputSerializer,
+    "cancel": ReasonInputSerializer,
+}
+
+
+class AvailableActionsField(serializers.ListField):
+    """The actions the caller's roles allow on the case now, as slugs of its workflow's URLs.
+
+    The choices come from the serializer's model (``Meta.model.workflow``) when the field is
+    bound, so the schema lists exactly that workflow's actions.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.ChoiceField(choices=[]), source="*", read_only=True, **kwargs)
+
+    def bind(self, field_name: str, parent: serializers.BaseSerializer) -> None:
+        super().bind(field_name, parent)
+        # Actions without roles ("expire") are the scheduler's alone: no client ever gets them.
+        self.child.choices = [action.slug for action in parent.Meta.model.workflow if action.roles]
+
+    def to_representation(self, case: Case) -> list[str]:
+        workflow = case.workflow
+        names = workflow.available(case=case, user=self.context["request"].user)
+        return [workflow[name].slug for name in names]
+
+
+class CaseStateSerializer(serializers.Serializer):
+    """``available_actions`` and ``held_by`` for a case serializer.
+
+    Lists cost a fixed number of queries whatever their size: ``available_actions`` reads the
+    caller's memberships, cached on the user object once per request, and a list reads the active
+    outages once and passes them as ``active_outages`` in the context for ``held_by``.
+    """
+
+    available_actions = AvailableActionsField(
+        help_text=_("The actions the caller's roles allow in the current status, as in the action URLs.")
+    )
+    held_by = serializers.SerializerMethodField(
+        help_text=_("Active outages blocking the application's next step; empty when nothing holds it.")
+    )
+
+    @extend_schema_field(OutageSummarySerializer(many=True))
+    def get_held_by(self, case: Case) -> list[dict[str, Any]]:
+        outages = case_held_by(case, active_outages=self.context.get("active_outages"))
+        return [outage_summary(outage) for outage in outages]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField()
+    actor = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    office = serializers.CharField()
+    version = serializers.IntegerField()
