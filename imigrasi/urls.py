@@ -19,6 +19,15 @@ from imigrasi.api.health import HealthView
 from imigrasi.api.problems import problem_response
 from offices.api.outages import OutageListCreateView, OutageResolveView, ServiceStatusView
 from offices.api.views import MeView, OfficeDetailView, OfficeListView
+from permits.api.views import (
+    PermitApplicationActionView,
+    PermitApplicationDetailView,
+    PermitApplicationHistoryView,
+    PermitApplicationListCreateView,
+    StayExceptionListView,
+    StayPermitDetailView,
+    StayPermitListView,
+)
 
 admin.site.site_header = _("Imigrasi — case management")
 admin.site.site_title = _("Imigrasi")
@@ -50,6 +59,29 @@ api_v1 = [
         path(f"passport-applications/<str:reference>/{slug}/", view, name=f"passport-application-{slug}")
         for slug, view in action_views(ApplicationActionView)
     ),
+    path(
+        "stay-permit-applications/",
+        PermitApplicationListCreateView.as_view(),
+        name="stay-permit-application-list",
+    ),
+    path(
+        "stay-permit-applications/<str:reference>/",
+        PermitApplicationDetailView.as_view(),
+        name="stay-permit-application-detail",
+    ),
+    path(
+        "stay-permit-applications/<str:reference>/history/",
+        PermitApplicationHistoryView.as_view(),
+        name="stay-permit-application-history",
+    ),
+    *(
+        path(f"stay-permit-applications/<str:reference>/{slug}/", view, name=f"stay-permit-application-{slug}")
+        for slug, view in action_views(PermitApplicationActionView)
+    ),
+    path("stay-permits/", StayPermitListView.as_view(), name="stay-permit-list"),
+    # Before the detail URL: "protected" would otherwise be taken for a permit number.
+    path("stay-permits/protected/", StayExceptionListView.as_view(), name="stay-exception-list"),
+    path("stay-permits/<str:number>/", StayPermitDetailView.as_view(), name="stay-permit-detail"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Stay permits over the API: applications, issued permits, protected stays and overstays."""
