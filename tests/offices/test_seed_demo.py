@@ -1,13 +1,16 @@
-"""Demo users: the logins the README promises, idempotent, and never by accident in production."""
+"""Demo data: the logins the README promises, every app's cases, idempotent, never by accident in production."""
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from applications.models import PassportApplication
+from casework.models import Notification
 from offices.demo import demo_logins
 from offices.models import Membership
 from offices.roles import Role
+from permits.models import Foreigner, Sponsor, StayPermit, StayPermitApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +51,31 @@ def test_demo_users_log_in_with_the_demo_password(offices):
 @override_settings(DEBUG=True)
 def test_seed_demo_twice_changes_nothing(offices, capsys):
     call_command("seed_demo")
+    first = capsys.readouterr().out
     memberships = set(Membership.objects.values_list("pk", "user_id", "role", "office_id", "region_id"))
+    cases = _cases()
     call_command("seed_demo")
-    assert "0 created, 17 already there" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "Demo applications: 50 created." in first
+    assert "Demo stay permits: 11 recorded, 20 applications" in first
+    assert "0 created, 17 already there" in again
+    assert "Demo applications: already there." in again
+    assert "Demo stay permits: already there." in again
     assert User.objects.count() == 17
     assert set(Membership.objects.values_list("pk", "user_id", "role", "office_id", "region_id")) == memberships
+    assert _cases() == cases
+
+
+def _cases() -> dict[str, set]:
+    """Every demo case and permit with its status and version: what a second seed must not touch."""
+    return {
+        "passports": set(PassportApplication.objects.values_list("pk", "status", "version")),
+        "permit_applications": set(StayPermitApplication.objects.values_list("pk", "status", "version")),
+        "permits": set(StayPermit.objects.values_list("pk", "status", "reminder_sent_at")),
+        "foreigners": set(Foreigner.objects.values_list("pk", "passport_number")),
+        "sponsors": set(Sponsor.objects.values_list("pk", "name")),
+        "notifications": set(Notification.objects.values_list("pk", flat=True)),
+    }
 
 
 @override_settings(DEBUG=False)
