@@ -16,7 +16,7 @@ from applications.models import Applicant, PassportApplication
 from applications.selectors import applications_visible_to
 from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW
-from casework.admin import CappedCountPaginator, CaseAdmin, ScopedOfficeFilter
+from casework.admin import CappedCountPaginator, CaseAdmin, ScopedOfficeFilter, rupiah
 from offices.admin_scope import ScopedAdminMixin
 from offices.selectors import user_scope
 
@@ -143,7 +143,7 @@ class PassportApplicationAdmin(CaseAdmin):
 
     @admin.display(description=_("fee"))
     def fee(self, obj: PassportApplication) -> str:
-        return f"Rp{obj.fee_idr:,}".replace(",", ".")
+        return rupiah(obj.fee_idr)
 
     @admin.display(description=_("applicant details"))
     def applicant_details(self, obj: PassportApplication) -> str:

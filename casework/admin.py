@@ -86,6 +86,11 @@ class CappedCountPaginator(Paginator):
         return min(len(self.object_list), self.count_cap)
 
 
+def rupiah(amount: int) -> str:
+    """An amount as Indonesians write it: Rp950.000."""
+    return f"Rp{amount:,}".replace(",", ".")
+
+
 class ScopedOfficeFilter(admin.RelatedFieldListFilter):
     """Offers only the offices the user may read, not all 145."""
 

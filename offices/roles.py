@@ -44,13 +44,20 @@ ROLES_GRANTED_BY_OFFICE_HEAD = OFFICE_ROLES - {Role.OFFICE_HEAD}
 
 # Django model permissions of each role's group, so that the admin shows each role the models it
 # works with. Which rows it sees is the scope's business (offices.selectors), never the group's.
-# Every staff role reads the cases of its scope, their applicants and the outages that hold them.
+# Every staff role reads the cases of its scope (passports and stay permits), the people and
+# sponsors in them, the permits issued, the holders in protected stay or overstaying, and the
+# outages that hold the cases.
 _CASE_READER = (
     "offices.view_office",
     "offices.view_outage",
     "applications.view_passportapplication",
     "applications.view_applicant",
     "casework.view_notification",
+    "permits.view_staypermitapplication",
+    "permits.view_staypermit",
+    "permits.view_foreigner",
+    "permits.view_sponsor",
+    "permits.view_stayexception",
 )
 # Declaring an outage is "add", resolving it "change"; which scopes each may touch is decided by
 # offices.outages.outage_can_manage.
@@ -59,7 +66,7 @@ _OUTAGE_MANAGER = ("offices.add_outage", "offices.change_outage")
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Taking in an application is "add"; every later step goes through the workflow actions,
     # never through "change".
-    Role.FRONT_DESK: (*_CASE_READER, "applications.add_passportapplication"),
+    Role.FRONT_DESK: (*_CASE_READER, "applications.add_passportapplication", "permits.add_staypermitapplication"),
     Role.BIOMETRIC_OPERATOR: _CASE_READER,
     Role.INTERVIEWER: _CASE_READER,
     Role.ADJUDICATOR: _CASE_READER,

@@ -1,0 +1,576 @@
+"""Admin for stay permits: intake and the case page of applications, issued permits, foreigners,
+sponsors, and the list of holders in protected stay or overstaying.
+
+Applications use the case admin every kind of case shares (``casework.admin.CaseAdmin``). Every
+list reads its rows from the ``permits.selectors`` the API and reports use, and stays fast at
+millions of rows: no full count, a capped-count paginator, related rows joined, no
+``date_hierarchy``. Only applications are written here, and only through their services.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from casework.admin import CappedCountPaginator, CaseAdmin, ScopedOfficeFilter, rupiah
+from offices.admin_scope import ScopedAdminMixin
+from offices.models import Outage
+from offices.outages import outages_active
+from offices.selectors import user_scope
+from permits.admin_forms import PermitIntakeForm
+from permits.models import Foreigner, Sponsor, StayException, StayPermit, StayPermitApplication
+from permits.selectors import (
+    Stay,
+    StayState,
+    foreigner_stay,
+    foreigners_visible_to,
+    permit_applications_visible_to,
+    stay_exceptions_visible_to,
+    stay_of_exception,
+    stay_permits_visible_to,
+)
+from permits.services import permit_application_act
+from permits.workflow import PERMIT_WORKFLOW
+
+# The states of a holder whose last permit has ended.
+STATE_LABELS = {StayState.PROTECTED: _("Protected stay"), StayState.OVERSTAYING: _("Overstaying")}
+
+
+def _outages_text(outages: list[Outage]) -> str:
+    return ", ".join(f"#{outage.pk} ({outage.scope_label}): {outage.reason}" for outage in outages)
+
+
+def stay_summary(stay: Stay) -> SafeString:
+    """Where a foreigner stands, in the sentences staff read out at the counter."""
+    if stay.state == StayState.COVERED:
+        return format_html(
+            "{}",
+            _("Covered by permit %(number)s (%(type)s) until %(until)s.")
+            % {
+                "number": stay.permit.number,
+                "type": stay.permit.get_permit_type_display(),
+                "until": stay.permit.valid_until,
+            },
+        )
+    if stay.state == StayState.PROTECTED:
+        application = stay.application
+        return format_html(
+            "{}<br>{}",
+            _(
+                "Protected stay since %(since)s: permit %(number)s ended on %(ended)s, and application "
+                "%(reference)s (%(status)s), filed on %(filed)s, is pending."
+            )
+            % {
+                "since": stay.since,
+                "number": stay.permit.number,
+                "ended": stay.permit.valid_until,
+                "reference": application.reference,
+                "status": application.get_status_display(),
+                "filed": application.filed_on,
+            },
+            _("Held by outage %(outages)s.") % {"outages": _outages_text(stay.held_by)}
+            if stay.held_by
+            else _("Not held by an outage: the application is in ordinary processing."),
+        )
+    if stay.state == StayState.OVERSTAYING:
+        return format_html(
+            "{}",
+            _(
+                "Overstaying since %(since)s: permit %(number)s ended on %(ended)s. "
+                "%(days)s days of overstay, fine %(fine)s."
+            )
+            % {
+                "since": stay.since,
+                "number": stay.permit.number,
+                "ended": stay.permit.valid_until,
+                "days": stay.overstay_days,
+                "fine": rupiah(stay.fine_idr),
+            },
+        )
+    return format_html("{}", _("No stay permit recorded for this foreigner."))
+
+
+def nationality_codes_named(term: str) -> list[str]:
+    """Alpha-3 codes of the countries whose name, in the user's language, contains ``term``.
+
+    Staff search by the name they hear ("Australia") as well as by the code on the passport.
+    """
+    term = term.strip().casefold()
+    if len(term) < 4:
+        return []
+    return [countries.alpha3(code) for code, name in countries if term in str(name).casefold()]
+
+
+# Stay permit applications --------------------------------------------------------------------------
+
+
+@admin.register(StayPermitApplication)
+class StayPermitApplicationAdmin(CaseAdmin):
+    """Rows come from ``permit_applications_visible_to``, the selector the API and reports use too."""
+
+    workflow = PERMIT_WORKFLOW
+    act_service = staticmethod(permit_application_act)
+    intake_form = PermitIntakeForm
+    action_labels = {"issue": _("Issue permit")}
+
+    list_display = [
+        "reference",
+        "foreigner_name",
+        "nationality",
+        "office",
+        "status",
+        "permit_type",
+        "application_kind",
+        "created_at",
+    ]
+    list_filter = ["status", ("office", ScopedOfficeFilter), "permit_type", "application_kind", "purpose"]
+    search_fields = ["=reference", "=foreigner__passport_number", "foreigner__full_name"]
+    list_select_related = ["office", "foreigner"]
+    not_found_message = _("No such application.")
+
+    add_fieldsets = [
+        (None, {"fields": ["office"]}),
+        (
+            _("Foreigner"),
+            {
+                "fields": [
+                    "full_name",
+                    "nationality",
+                    "passport_number",
+                    "passport_expiry",
+                    "previous_passport_number",
+                    "birth_date",
+                    "sex",
+                    "address",
+                    "phone",
+                    "email",
+                ]
+            },
+        ),
+        (
+            _("Sponsor"),
+            {
+                "fields": [
+                    "sponsor_kind",
+                    "sponsor_nib",
+                    "sponsor_nik",
+                    "sponsor_name",
+                    "sponsor_address",
+                    "sponsor_phone",
+                    "sponsor_email",
+                ]
+            },
+        ),
+        (
+            _("Application"),
+            {
+                "fields": [
+                    "permit_type",
+                    "application_kind",
+                    "purpose",
+                    "current_permit",
+                    "ground",
+                    "married_since",
+                    "requested_from",
+                    "requested_until",
+                    "note",
+                ]
+            },
+        ),
+    ]
+    change_fieldsets = [
+        (None, {"fields": ["reference", "office", "status", "version", "created_at", "created_by"]}),
+        (_("Foreigner"), {"fields": ["foreigner", "foreigner_details"]}),
+        (_("Sponsor"), {"fields": ["sponsor", "sponsor_details"]}),
+        (
+            _("Application"),
+            {
+                "fields": [
+                    "permit_type",
+                    "application_kind",
+                    "purpose",
+                    "current_permit",
+                    "ground",
+                    "married_since",
+                    "requested_from",
+                    "requested_until",
+                    "filed_on",
+                    "fee",
+                    "approval_level",
+                ]
+            },
+        ),
+        (_("Outcome"), {"fields": ["issued_permit_number", "issued_at", "closed_on"]}),
+        (
+            _("Steps"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "documents_returned_at",
+                    "verified_at",
+                    "paid_at",
+                    "billing_code",
+                    "amount_paid_idr",
+                    "biometrics_captured_at",
+                    "photo_ref",
+                    "fingerprints_ref",
+                    "interviewed_at",
+                    "approved_at",
+                    "rejected_at",
+                    "rejection_reason",
+                    "cancelled_at",
+                    "cancellation_reason",
+                ],
+            },
+        ),
+    ]
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[StayPermitApplication]:
+        return permit_applications_visible_to(request.user)
+
+    @admin.display(description=_("foreigner"), ordering="foreigner__full_name")
+    def foreigner_name(self, obj: StayPermitApplication) -> str:
+        return obj.foreigner.full_name
+
+    @admin.display(description=_("nationality"), ordering="foreigner__nationality")
+    def nationality(self, obj: StayPermitApplication) -> str:
+        return obj.foreigner.nationality
+
+    @admin.display(description=_("fee"))
+    def fee(self, obj: StayPermitApplication) -> str:
+        return rupiah(obj.fee_idr)
+
+    @admin.display(description=_("approved by"))
+    def approval_level(self, obj: StayPermitApplication) -> str:
+        # Staff see before approval whether the case must go to headquarters.
+        if obj.needs_national_approval:
+            return _("a national administrator (ITAP, or ITAS over one year)")
+        return _("the office's adjudicator")
+
+    @admin.display(description=_("issued permit"))
+    def issued_permit_number(self, obj: StayPermitApplication) -> str:
+        permit = StayPermit.objects.filter(application=obj).only("number").first()
+        return permit.number if permit else "—"
+
+    @admin.display(description=_("foreigner details"))
+    def foreigner_details(self, obj: StayPermitApplication) -> str:
+        foreigner = obj.foreigner
+        return format_html(
+            "{} {} ({} {})<br>{} {}<br>{}<br>{}<br>{} {}",
+            foreigner.nationality,
+            foreigner.passport_number,
+            _("expires"),
+            foreigner.passport_expiry,
+            foreigner.birth_date,
+            foreigner.get_sex_display(),
+            foreigner.address,
+            foreigner.previous_passport_number or "",
+            foreigner.phone,
+            foreigner.email,
+        )
+
+    @admin.display(description=_("sponsor details"))
+    def sponsor_details(self, obj: StayPermitApplication) -> str:
+        sponsor = obj.sponsor
+        return format_html(
+            "{} {}<br>{}<br>{} {}",
+            sponsor.get_kind_display(),
+            f"NIB {sponsor.nib}" if sponsor.nib else f"NIK {sponsor.nik}",
+            sponsor.address,
+            sponsor.phone,
+            sponsor.email,
+        )
+
+
+# Issued permits ----------------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A scoped list written only by services: nobody adds, changes or deletes here."""
+
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StayPermit)
+class StayPermitAdmin(ReadOnlyAdmin):
+    """Permits as issued, from ``stay_permits_visible_to``; created only by the "issue" step."""
+
+    list_display = [
+        "number",
+        "permit_type",
+        "holder_name",
+        "nationality",
+        "passport_number",
+        "sponsor_name",
+        "office",
+        "valid_from",
+        "valid_until",
+        "status",
+    ]
+    list_filter = ["permit_type", "status", ("office", ScopedOfficeFilter)]
+    search_fields = [
+        "=number",
+        "=holder__passport_number",
+        "holder__full_name",
+        "=holder__nationality",
+        "sponsor__name",
+        "=sponsor__nib",
+    ]
+    list_select_related = ["office", "holder", "sponsor"]
+    not_found_message = _("No such permit.")
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[StayPermit]:
+        return stay_permits_visible_to(request.user)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[StayPermit], search_term: str
+    ) -> tuple[QuerySet[StayPermit], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        codes = nationality_codes_named(search_term)
+        if codes:
+            found = found | queryset.filter(holder__nationality__in=codes)
+        return found, may_have_duplicates
+
+    @admin.display(description=_("holder"), ordering="holder__full_name")
+    def holder_name(self, obj: StayPermit) -> str:
+        return obj.holder.full_name
+
+    @admin.display(description=_("nationality"), ordering="holder__nationality")
+    def nationality(self, obj: StayPermit) -> str:
+        return obj.holder.nationality
+
+    @admin.display(description=_("passport number"), ordering="holder__passport_number")
+    def passport_number(self, obj: StayPermit) -> str:
+        return obj.holder.passport_number
+
+    @admin.display(description=_("sponsor"), ordering="sponsor__name")
+    def sponsor_name(self, obj: StayPermit) -> str:
+        return obj.sponsor.name
+
+
+# Foreigners and sponsors ---------------------------------------------------------------------------
+
+
+@admin.register(Foreigner)
+class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Foreigners with a case or a permit in the user's scope; edited only by superusers.
+
+    Office staff correct a foreigner's record by taking in an application, which goes through the
+    service's rules (a new passport moves the record, it does not make a new person). The page
+    says where the foreigner stands today, which is what staff are asked at the counter.
+    """
+
+    list_display = ["full_name", "nationality", "passport_number", "passport_expiry", "birth_date", "sex"]
+    search_fields = ["=passport_number", "=previous_passport_number", "full_name"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    not_found_message = _("No such foreigner.")
+    readonly_fields = ["stay_today"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "nationality",
+                    "passport_number",
+                    "passport_expiry",
+                    "previous_passport_number",
+                    "birth_date",
+                    "sex",
+                    "address",
+                    "phone",
+                    "email",
+                ]
+            },
+        ),
+        (_("Stay today"), {"fields": ["stay_today"]}),
+    ]
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Foreigner]:
+        return foreigners_visible_to(request.user)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Foreigner | None = None) -> list:
+        # A new record has no stay to show.
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Foreigner | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Foreigner | None = None) -> bool:
+        return request.user.is_superuser
+
+    @admin.display(description=_("where the foreigner stands today"))
+    def stay_today(self, obj: Foreigner) -> SafeString:
+        return stay_summary(foreigner_stay(obj))
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Sponsors of the applications and permits in the user's scope; edited only by superusers."""
+
+    list_display = ["name", "kind", "nib", "nik", "phone", "email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "=nib", "=nik"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    not_found_message = _("No such sponsor.")
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Sponsor]:
+        # Scoped like foreigners: through the cases and permits the user may read.
+        queryset = Sponsor.objects.all()
+        if user_scope(request.user).everything:
+            return queryset
+        return queryset.filter(
+            Q(pk__in=permit_applications_visible_to(request.user).values("sponsor_id"))
+            | Q(pk__in=stay_permits_visible_to(request.user).values("sponsor_id"))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Sponsor | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Sponsor | None = None) -> bool:
+        return request.user.is_superuser
+
+
+# Protected stays and overstays ---------------------------------------------------------------------
+
+
+class StayStateFilter(admin.SimpleListFilter):
+    """Protected or overstaying; the selector applies it (``StayExceptionAdmin.scoped_queryset``)."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(STATE_LABELS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+
+@admin.register(StayException)
+class StayExceptionAdmin(ReadOnlyAdmin):
+    """Holders whose last permit has ended: protected by a timely application, or overstaying.
+
+    Rows come from ``stay_exceptions_visible_to``, which also decides the state, so the list, the
+    API and the reports agree on who overstays. Each row's stay (since when, held by which outage,
+    the fine) is worked out for the page's rows only, with the applications and the active
+    outages read once per page.
+    """
+
+    list_display = [
+        "state",
+        "holder_name",
+        "nationality",
+        "number",
+        "office",
+        "expired_on",
+        "since",
+        "application_reference",
+        "held_by",
+        "overstay_days",
+        "fine",
+    ]
+    list_filter = [StayStateFilter]
+    search_fields = ["=number", "=holder__passport_number", "holder__full_name"]
+    list_select_related = ["office", "holder"]
+    ordering = ["valid_until", "pk"]
+    not_found_message = _("No such protected stay or overstay.")
+    fields = [
+        "number",
+        "permit_type",
+        "holder",
+        "sponsor",
+        "office",
+        "valid_from",
+        "valid_until",
+        "status",
+        "state",
+        "since",
+        "application_reference",
+        "held_by",
+        "overstay_days",
+        "fine",
+    ]
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[StayPermit]:
+        return stay_exceptions_visible_to(request.user, state=request.GET.get(StayStateFilter.parameter_name))
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = self._with_stays(list(changelist.result_list))
+        return changelist
+
+    def _with_stays(self, permits: list[StayPermit]) -> list[StayPermit]:
+        protecting = [permit.protecting_id for permit in permits if permit.protecting_id is not None]
+        applications, active = {}, []
+        if protecting:
+            applications = StayPermitApplication.objects.select_related("office").in_bulk(protecting)
+            active = outages_active()
+        for permit in permits:
+            permit.stay = stay_of_exception(permit, applications=applications, active_outages=active)
+        return permits
+
+    def _stay(self, obj: StayPermit) -> Stay:
+        if not hasattr(obj, "stay"):
+            obj.stay = stay_of_exception(obj)
+        return obj.stay
+
+    @admin.display(description=_("state"))
+    def state(self, obj: StayPermit) -> str:
+        return STATE_LABELS[self._stay(obj).state]
+
+    @admin.display(description=_("holder"), ordering="holder__full_name")
+    def holder_name(self, obj: StayPermit) -> str:
+        return obj.holder.full_name
+
+    @admin.display(description=_("nationality"), ordering="holder__nationality")
+    def nationality(self, obj: StayPermit) -> str:
+        return obj.holder.nationality
+
+    @admin.display(description=_("expired on"), ordering="valid_until")
+    def expired_on(self, obj: StayPermit) -> Any:
+        return obj.valid_until
+
+    @admin.display(description=_("since"))
+    def since(self, obj: StayPermit) -> Any:
+        return self._stay(obj).since
+
+    @admin.display(description=_("application"))
+    def application_reference(self, obj: StayPermit) -> str:
+        application = self._stay(obj).application
+        return application.reference if application else "—"
+
+    @admin.display(description=_("held by"))
+    def held_by(self, obj: StayPermit) -> str:
+        return _outages_text(self._stay(obj).held_by) or "—"
+
+    @admin.display(description=_("overstay days"))
+    def overstay_days(self, obj: StayPermit) -> int:
+        return self._stay(obj).overstay_days
+
+    @admin.display(description=_("fine"))
+    def fine(self, obj: StayPermit) -> str:
+        return rupiah(self._stay(obj).fine_idr)
