@@ -48,6 +48,7 @@ FOREIGNER_FIELDS = (
 )
 SPONSOR_FIELDS = ("kind", "nib", "nik", "name", "address", "phone", "email")
 APPLICATION_SERIES = "WNA"  # references read SMG-WNA-261127-0001
+ONE_OPEN_CONSTRAINT = "permit_application_one_open"
 REMINDER_NOTICE = {"ITAP": timedelta(days=60), "ITAS": timedelta(days=30), "ITK": timedelta(days=30)}
 
 
@@ -133,6 +134,11 @@ def _current_permit(number: str) -> StayPermit | None:
     return permit
 
 
+def _constraint_violated(error: IntegrityError) -> str | None:
+    """The name of the constraint PostgreSQL reports ``error`` violated, if any."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
 def _open_application_refusal() -> ValidationError:
     return ValidationError(
         {
@@ -199,6 +205,9 @@ def permit_application_submit(
                 application.save()
         except IntegrityError as error:
             # Two desks taking in the same foreigner at once: the partial unique index decides.
+            # Any other integrity error is a fault, not the client's: let it surface as one.
+            if _constraint_violated(error) != ONE_OPEN_CONSTRAINT:
+                raise
             raise _open_application_refusal() from error
     return application
 
