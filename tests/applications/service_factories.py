@@ -1,12 +1,15 @@
-"""Factories for applicants and passport applications, for the service-level tests.
+"""Factories of applicants and passport applications, and the payloads of intake, for every test.
 
 ``PassportApplicationFactory`` writes an application straight into a given status with the fields
 that status implies (timestamps, payment, passport number), so a test of one action does not have
-to walk every step before it; the workflow itself is walked by the services in other tests.
+to walk every step before it; the workflow itself is walked by the services and the API in other
+tests. ``applicant_data`` is the ``applicant`` argument of ``application_submit``; ``create_body``
+and ``applicant_body`` are the API's create request.
 """
 
 import itertools
 from datetime import date, timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -152,3 +155,35 @@ def action_inputs(action: str, application: PassportApplication) -> dict:
     if action == "print":
         return {"passport_number": passport_number_next()}
     return {}
+
+
+def applicant_body(**overrides: Any) -> dict[str, Any]:
+    """The ``applicant`` object of a create request: a man born 17 May 1990, valid NIK."""
+    body = {
+        "nik": "3374011705900001",
+        "full_name": "Budi Santoso",
+        "birth_place": "Semarang",
+        "birth_date": "1990-05-17",
+        "sex": "M",
+        "address": "Jl. Pandanaran No. 10, Semarang",
+        "phone": "081234567890",
+        "email": "budi@example.com",
+    }
+    return {**body, **overrides}
+
+
+def create_body(office: str = "SMG", applicant: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid create request: a new 10-year electronic passport by appointment."""
+    body = {
+        "office": office,
+        "applicant": applicant or applicant_body(),
+        "application_type": "new",
+        "previous_passport_number": "",
+        "passport_kind": "electronic",
+        "validity_years": 10,
+        "service": "regular",
+        "channel": "appointment",
+        "priority": "",
+        "note": "",
+    }
+    return {**body, **overrides}

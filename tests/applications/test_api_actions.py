@@ -12,7 +12,7 @@ from applications.workflow import Status
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
-from tests.applications.factories import PassportApplicationFactory, create_body
+from tests.applications.service_factories import PassportApplicationFactory, create_body
 
 URL = "/api/v1/passport-applications/"
 

@@ -10,7 +10,7 @@ from imigrasi.models import IdempotencyKey
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
-from tests.applications.factories import applicant_body, create_body
+from tests.applications.service_factories import applicant_body, create_body
 
 URL = "/api/v1/passport-applications/"
 

@@ -11,7 +11,7 @@ from applications.workflow import Status
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
-from tests.applications.factories import ApplicantFactory, PassportApplicationFactory
+from tests.applications.service_factories import ApplicantFactory, PassportApplicationFactory
 
 URL = "/api/v1/passport-applications/"
 JAKARTA = ZoneInfo("Asia/Jakarta")
