@@ -183,7 +183,8 @@ class StayPermit(models.Model):
         return self.number
 
     def covers(self, day: date) -> bool:
-        return self.status in (PermitStatus.ACTIVE, PermitStatus.EXPIRED) and self.valid_from <= day <= self.valid_until
+        """Whether the permit ran on ``day``: a superseded one did until its successor began, a cancelled never."""
+        return self.status != PermitStatus.CANCELLED and self.valid_from <= day <= self.valid_until
 
 
 @pghistory.track()

@@ -78,10 +78,14 @@ def stay_exceptions(queryset: QuerySet[StayPermit]) -> QuerySet[StayPermit]:
     if any (the holder is protected); ``protection_ended_on``: the last day a timely application
     closed without a successor (overstay counts from then, not from the permit's end).
     """
+    return _ended(queryset.filter(status__in=(PermitStatus.ACTIVE, PermitStatus.EXPIRED)))
+
+
+def _ended(queryset: QuerySet[StayPermit]) -> QuerySet[StayPermit]:
+    """Permits in ``queryset`` whose last day is past, annotated as ``stay_exceptions`` describes."""
     timely = StayPermitApplication.objects.filter(current_permit=OuterRef("pk"), filed_on__lte=OuterRef("valid_until"))
     return (
-        queryset.filter(status__in=(PermitStatus.ACTIVE, PermitStatus.EXPIRED))
-        .annotate(local_today=OfficeToday("office__timezone"))
+        queryset.annotate(local_today=OfficeToday("office__timezone"))
         .filter(valid_until__lt=F("local_today"))
         .annotate(
             protecting_id=Subquery(timely.filter(status__in=OPEN).order_by("pk").values("pk")[:1]),
@@ -165,6 +169,10 @@ def foreigner_stay(foreigner: Foreigner) -> Stay:
         return Stay(state=StayState.COVERED, day=today, permit=covering, since=covering.valid_from)
     ended = stay_exceptions(StayPermit.objects.filter(pk=latest.pk).select_related("office")).first()
     if ended is None:
-        # The latest permit starts later (an extension issued early): the gap before it is not covered.
-        return Stay(state=StayState.COVERED, day=today, permit=latest, since=latest.valid_from)
+        # The latest permit starts later (a conversion issued to begin after the permit it
+        # replaced ended): nothing covers the gap, so the holder stands where the permit before
+        # it left them.
+        ended = _ended(permits.filter(valid_until__lt=latest.valid_from)).order_by("-valid_until", "-pk").first()
+        if ended is None:
+            return Stay(state=StayState.UNKNOWN, day=today, permit=latest)
     return stay_of_exception(ended)

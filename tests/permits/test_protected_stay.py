@@ -283,3 +283,69 @@ def test_an_itk_holder_is_listed_like_any_other(smg, member, today):
     )
     assert list(stay_exceptions_visible_to(member(Role.ADJUDICATOR, office=smg))) == [itk]
     assert foreigner_stay(itk.holder).overstay_days == 2
+
+
+# A permit issued to begin later -----------------------------------------------------------------
+
+
+def test_the_gap_before_a_conversion_that_begins_later_is_not_covered(smg, today):
+    itk = StayPermitFactory(
+        office=smg,
+        permit_type=PermitType.ITK,
+        valid_from=today - timedelta(days=32),
+        valid_until=today - timedelta(days=3),
+        status=PermitStatus.SUPERSEDED,
+    )
+    conversion = StayPermitApplication.objects.create(
+        office=smg,
+        reference="SMG-WNA-000000-0001",
+        fee_idr=2_500_000,
+        foreigner=itk.holder,
+        sponsor=itk.sponsor,
+        status=Status.ISSUED,
+        permit_type=PermitType.ITAS,
+        application_kind="conversion",
+        purpose="work",
+        current_permit=itk,
+        requested_from=today + timedelta(days=5),
+        requested_until=today + timedelta(days=369),
+        filed_on=today - timedelta(days=20),
+        closed_on=today - timedelta(days=10),
+    )
+    itas = StayPermitFactory(
+        office=smg,
+        holder=itk.holder,
+        application=conversion,
+        previous=itk,
+        valid_from=conversion.requested_from,
+        valid_until=conversion.requested_until,
+    )
+    assert not itk.covers(today)
+    assert not itas.covers(today)
+
+    stay = foreigner_stay(itk.holder)
+    assert (stay.state, stay.permit, stay.since) == (StayState.OVERSTAYING, itk, itk.valid_until + DAY)
+    assert (stay.overstay_days, stay.fine_idr) == (3, 3 * OVERSTAY_FINE_PER_DAY)
+
+    # From the day the ITAS begins, it covers the holder.
+    _days_pass(5, permits=[itk, itas])
+    stay = foreigner_stay(itk.holder)
+    assert (stay.state, stay.permit) == (StayState.COVERED, itas)
+
+
+def test_a_permit_that_has_not_begun_is_all_there_is(smg, today):
+    later = _permit(smg, until=today + timedelta(days=200))
+    StayPermit.objects.filter(pk=later.pk).update(valid_from=today + DAY)
+    stay = foreigner_stay(later.holder)
+    assert (stay.state, stay.permit, stay.overstay_days) == (StayState.UNKNOWN, later, 0)
+
+
+def test_a_superseded_permit_covers_until_its_end_and_a_cancelled_one_never(smg, today):
+    superseded = _permit(smg, until=today, status=PermitStatus.SUPERSEDED)
+    cancelled = _permit(smg, until=today, status=PermitStatus.CANCELLED)
+    expired = _permit(smg, until=today - DAY, status=PermitStatus.EXPIRED)
+    assert superseded.covers(today)
+    assert not superseded.covers(today + DAY)
+    assert not cancelled.covers(today)
+    assert expired.covers(today - DAY)
+    assert not expired.covers(today)
