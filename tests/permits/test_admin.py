@@ -548,6 +548,7 @@ def test_exception_list_shows_protected_and_overstaying_holders(client, smg, sby
     assert "Rp3.000.000" in content
     assert [row.holder for row in results(client.get(EXCEPTIONS, {"state": "overstaying"}))] == [overstayer.holder]
     assert [row.holder for row in results(client.get(EXCEPTIONS, {"state": "protected"}))] == [extension.foreigner]
+    assert len(results(client.get(EXCEPTIONS, {"_facets": "True"}))) == 2
 
 
 def test_exception_list_queries_do_not_grow_with_the_rows(client, smg, front_desk, django_assert_num_queries):
