@@ -165,7 +165,8 @@ APPLICATIONS = [
     DemoApplication("SBY", "omar", "investama", "ITAS", "rejected"),
     DemoApplication("SBY", "katarzyna", "galangan", "ITAS", "incomplete"),
 ]  # fmt: skip
-# The path to each status, as actions; approval gets an interview first where the rules need one.
+# The path to each status, as actions. Approval follows biometrics directly, as it may for ITK
+# and ITAS; the ITAP conversion, which needs an interview first, is only taken that far.
 BIOMETRICS = ["verify", "record_payment", "capture_biometrics"]
 PATHS: dict[str, list[str]] = {
     "submitted": [],
@@ -276,10 +277,6 @@ def _inputs(action: str, application: StayPermitApplication, serial: int) -> dic
 
 def _walk(application: StayPermitApplication, status: str, staff: dict[str, Any], serial: int) -> None:
     for action in PATHS[status]:
-        if action == "approve" and application.interview_required and application.status != "interviewed":
-            application = permit_application_act(
-                application=application, action="interview", actor=staff["interviewer"]
-            )
         actor = staff[ACTORS[action]]
         if action == "approve" and application.needs_national_approval:
             actor = staff[NATIONAL_APPROVER]
