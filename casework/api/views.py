@@ -33,6 +33,7 @@ from casework.history import case_timeline
 from casework.models import Case
 from casework.workflow import Workflow
 from imigrasi.api.idempotency import idempotent
+from offices.models import Outage
 from offices.outages import outages_active
 from offices.selectors import offices_visible_to
 
@@ -87,6 +88,8 @@ class CaseListCreateView(CaseView, generics.ListAPIView):
     create_serializer_class: ClassVar[type[serializers.Serializer]]
     ordering = "-id"
     post_status = status.HTTP_201_CREATED
+    # Set by ``list`` only: a single case read after a write asks for its own outages.
+    active_outages: list[Outage] | None = None
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.request is not None and self.request.method == "POST":
@@ -100,7 +103,7 @@ class CaseListCreateView(CaseView, generics.ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        if hasattr(self, "active_outages"):
+        if self.active_outages is not None:
             context["active_outages"] = self.active_outages
         return context
 
