@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import DateField, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -78,7 +78,12 @@ def stay_exceptions(queryset: QuerySet[StayPermit]) -> QuerySet[StayPermit]:
     if any (the holder is protected); ``protection_ended_on``: the last day a timely application
     closed without a successor (overstay counts from then, not from the permit's end).
     """
-    return _ended(queryset.filter(status__in=(PermitStatus.ACTIVE, PermitStatus.EXPIRED)))
+    # A later permit of the holder (issued on a new application, so not linked, perhaps at another
+    # office) means this one is not where the holder stands.
+    later = StayPermit.objects.filter(
+        holder=OuterRef("holder"), status__in=COUNTING, valid_until__gt=OuterRef("valid_until")
+    )
+    return _ended(queryset.filter(status__in=(PermitStatus.ACTIVE, PermitStatus.EXPIRED)).filter(~Exists(later)))
 
 
 def _ended(queryset: QuerySet[StayPermit]) -> QuerySet[StayPermit]:

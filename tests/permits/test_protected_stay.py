@@ -349,3 +349,18 @@ def test_a_superseded_permit_covers_until_its_end_and_a_cancelled_one_never(smg,
     assert not cancelled.covers(today)
     assert expired.covers(today - DAY)
     assert not expired.covers(today)
+
+
+def test_an_expired_permit_followed_by_an_unlinked_later_permit_is_not_listed(smg, sby, national_admin, today):
+    """A new permit taken without naming the old one (here at another office) still covers the holder."""
+    old = StayPermitFactory(
+        office=smg,
+        permit_type=PermitType.ITK,
+        valid_from=today - timedelta(days=129),
+        valid_until=today - timedelta(days=100),
+        status=PermitStatus.EXPIRED,
+    )
+    StayPermitFactory(office=sby, holder=old.holder, valid_from=today - timedelta(days=30))
+
+    assert list(stay_exceptions_visible_to(national_admin)) == []
+    assert foreigner_stay(old.holder).state == StayState.COVERED
