@@ -222,8 +222,6 @@ def application_rules(application: StayPermitApplication, *, today: date) -> Non
             _("Give the number of the permit being extended or converted."),
             "current-permit-required",
         )
-    elif current.holder_id != application.foreigner.pk:
-        _error(errors, "current_permit", _("This permit belongs to someone else."), "current-permit-not-holders")
     elif current.status not in (PermitStatus.ACTIVE, PermitStatus.EXPIRED):
         _error(
             errors,

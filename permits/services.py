@@ -118,16 +118,19 @@ def sponsor_upsert(*, data: dict[str, Any]) -> Sponsor:
     return record_upsert(model=Sponsor, lookup=lookup, fill=lambda record: _fill(record, SPONSOR_FIELDS, data, []))
 
 
-def _current_permit(number: str) -> StayPermit | None:
+def _current_permit(number: str, *, holder: Foreigner) -> StayPermit | None:
+    """The holder's permit with this number; looked up among the holder's own permits only, so
+    a refusal tells nothing about other people's permits."""
     number = _normalized(number)
     if not number:
         return None
-    permit = StayPermit.objects.select_related("previous").filter(number=number).first()
+    permit = StayPermit.objects.select_related("previous").filter(number=number, holder=holder).first()
     if permit is None:
         raise ValidationError(
             {
                 "current_permit": ValidationError(
-                    _("No permit has the number %(number)s.") % {"number": number}, code="does_not_exist"
+                    _("This foreigner has no permit numbered %(number)s.") % {"number": number},
+                    code="does_not_exist",
                 )
             }
         )
@@ -180,6 +183,11 @@ def permit_application_submit(
                 errors.update(errors_prefixed(error, prefix).error_dict)
         if errors:
             raise ValidationError(errors)
+        try:
+            current = _current_permit(current_permit, holder=records["foreigner"])
+        except ValidationError as error:
+            errors.update(error.error_dict)
+            current = None
         application = StayPermitApplication(
             office=office,
             foreigner=records["foreigner"],
@@ -187,7 +195,7 @@ def permit_application_submit(
             permit_type=permit_type,
             application_kind=application_kind,
             purpose=purpose,
-            current_permit=_current_permit(current_permit),
+            current_permit=current,
             ground=ground or "",
             married_since=married_since,
             requested_from=requested_from,
@@ -195,7 +203,7 @@ def permit_application_submit(
             filed_on=office.local_today(),
             created_by=actor,
         )
-        _application_validate(application)
+        _application_validate(application, errors=errors)
         if StayPermitApplication.objects.filter(foreigner=application.foreigner, status__in=OPEN).exists():
             raise _open_application_refusal()
         application.fee_idr = application.compute_fee()
@@ -212,9 +220,12 @@ def permit_application_submit(
     return application
 
 
-def _application_validate(application: StayPermitApplication) -> None:
-    """Choices first, then the rules across fields and records, all reported at once."""
-    errors: dict[str, list[ValidationError]] = {}
+def _application_validate(application: StayPermitApplication, *, errors: dict[str, list[ValidationError]]) -> None:
+    """Choices first, then the rules across fields and records, all reported at once.
+
+    ``errors`` are those found before (an unknown current permit); they win over a rule's
+    refusal of the same field.
+    """
     try:
         application.clean_fields(
             exclude=[
@@ -231,11 +242,12 @@ def _application_validate(application: StayPermitApplication) -> None:
         )
     except ValidationError as error:
         errors.update(error.error_dict)
-    if not errors:
+    if not set(errors) - {"current_permit"}:
         try:
             application_rules(application, today=application.filed_on)
         except ValidationError as error:
-            errors.update(error.error_dict)
+            for name, field_errors in error.error_dict.items():
+                errors.setdefault(name, field_errors)
     if errors:
         raise ValidationError(errors)
 

@@ -153,7 +153,7 @@ def test_an_itap_is_only_obtained_by_conversion(smg, clerk, today):
 
 def test_a_new_application_names_no_current_permit(smg, clerk, today):
     permit = _permit(smg, until=today + timedelta(days=40))
-    payload = intake(office=smg, current_permit=permit.number)
+    payload = {**extension_of(permit, office=smg), "application_kind": "new"}
     assert _refusal(clerk, payload) == {"current_permit": ["current-permit-not-allowed"]}
 
 
@@ -311,7 +311,21 @@ def test_someone_elses_permit_cannot_be_extended(smg, clerk, today):
     permit = _permit(smg, until=today + timedelta(days=10))
     payload = extension_of(permit, office=smg)
     payload["foreigner"]["passport_number"] = "SOMEONE2"
-    assert _refusal(clerk, payload) == {"current_permit": ["current-permit-not-holders"]}
+    # Refused like an unknown number: the refusal says nothing of another person's permit.
+    assert _refusal(clerk, payload) == {"current_permit": ["does_not_exist"]}
+
+
+def test_an_unknown_current_permit_is_reported_with_the_other_errors(smg, clerk, today):
+    payload = intake(
+        office=smg,
+        application_kind="extension",
+        current_permit="SMG-ITAS-000000-9999",
+        requested_until=today + timedelta(days=800),
+    )
+    assert _refusal(clerk, payload) == {
+        "current_permit": ["does_not_exist"],
+        "requested_until": ["itas-too-long"],
+    }
 
 
 @pytest.mark.parametrize("status", [PermitStatus.SUPERSEDED, PermitStatus.CANCELLED])
