@@ -2,6 +2,7 @@
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connection
-from kombu import pools
+from kombu import Queue, pools
 from rest_framework.test import APIClient
 
 from imigrasi.celery import app
@@ -117,20 +118,35 @@ def celery_worker() -> Iterator[CeleryWorker]:
     """A worker thread consuming from the broker, with the app switched off eager mode meanwhile.
 
     Use with ``django_db(transaction=True)``: the worker reads through its own connection and sees
-    only what the test has committed.
+    only what the test has committed. Every task goes to a queue of this fixture's own, which only
+    this worker consumes: test runs sharing the broker neither take nor purge each other's tasks.
     """
-    changed = {"broker_url": CELERY_BROKER_URL, "task_always_eager": False, "broker_connection_retry_on_startup": True}
+    name = f"tests.{uuid.uuid4().hex}"
+    # On the default exchange, so deleting the queue afterwards leaves nothing behind in the broker.
+    queue = Queue(name, exchange=app.amqp.default_exchange, routing_key=name)
+    changed = {
+        "broker_url": CELERY_BROKER_URL,
+        "task_always_eager": False,
+        "broker_connection_retry_on_startup": True,
+        "task_routes": {"*": {"queue": name}},
+    }
     saved = {key: app.conf.get(key) for key in changed}
     _forget_broker_connections()  # eager runs open them too, to the broker configured then
+    app.amqp.queues.add(queue)
     app.conf.update(changed)
     app.loader.import_default_modules()
     task_postrun.connect(_close_worker_connection, weak=False)
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=3)
-        app.control.purge()  # messages left by an interrupted run are not this test's
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10, queues=[name]
+        ):
             yield CeleryWorker()
+        with app.connection_for_write() as broker:
+            bound = queue.bind(broker)
+            bound.declare()  # a new connection knows the binding only once it declares it
+            bound.delete()
     finally:
         task_postrun.disconnect(_close_worker_connection)
         _forget_broker_connections()
