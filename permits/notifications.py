@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import Notification
 from casework.notifications import case_version_key, notifications_build
 from permits.models import StayPermit, StayPermitApplication
+from permits.rules import extension_deadline
 
-# event → (subject, body); placeholders: reference, office, name, reason, until.
+# event → (subject, body); placeholders: reference, office, name, reason, until, deadline.
 MESSAGES = {
     "documents_returned": (
         _("Documents incomplete: %(reference)s"),
@@ -40,7 +41,8 @@ REMINDER = {
         _("Stay permit ending soon: %(reference)s"),
         _(
             "The stay permit %(reference)s of %(name)s ends on %(until)s. File the extension at %(office)s "
-            "before that day; staying after it without a timely application is an overstay (Rp1,000,000 a day)."
+            "by %(deadline)s; staying after the end without a timely application is an overstay "
+            "(Rp1,000,000 a day)."
         ),
     )
 }
@@ -75,6 +77,10 @@ def reminder_notifications(permit: StayPermit) -> list[Notification]:
         key=f"{permit.number}:reminder",
         event="expiry_reminder",
         messages=REMINDER,
-        values={"name": permit.holder.full_name, "until": permit.valid_until.isoformat()},
+        values={
+            "name": permit.holder.full_name,
+            "until": permit.valid_until.isoformat(),
+            "deadline": extension_deadline(permit).isoformat(),
+        },
         recipients=_recipients(permit.holder.email, permit.sponsor.email),
     )

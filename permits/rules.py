@@ -52,12 +52,27 @@ def itas_held_since(permit: StayPermit) -> date:
     return start
 
 
+def extension_deadline(permit: StayPermit) -> date:
+    """The last day an extension of ``permit`` may be filed."""
+    if permit.permit_type == PermitType.ITAP:
+        return permit.valid_until - ITAP_EXTENSION_NOTICE
+    return permit.valid_until
+
+
 def _error(errors: dict[str, ValidationError], field: str, message: str, code: str) -> None:
     errors.setdefault(field, ValidationError(message, code=code))
 
 
-def _term_rules(application: StayPermitApplication, errors: dict[str, ValidationError]) -> None:
+def _term_rules(application: StayPermitApplication, today: date, errors: dict[str, ValidationError]) -> None:
     start, end = application.requested_from, application.requested_until
+    if start < today and application.application_kind != ApplicationKind.EXTENSION:
+        # An extension's start is fixed by the current permit (``extension-start``).
+        _error(
+            errors,
+            "requested_from",
+            _("A permit cannot start before the day it is applied for (%(today)s).") % {"today": today.isoformat()},
+            "start-in-past",
+        )
     if end < start:
         _error(errors, "requested_until", _("The permit must end on or after the day it starts."), "validity-order")
         return
@@ -120,12 +135,12 @@ def _extension_rules(
             "extension-late",
         )
         return
-    if current.permit_type == PermitType.ITAP and today > current.valid_until - ITAP_EXTENSION_NOTICE:
+    if current.permit_type == PermitType.ITAP and today > extension_deadline(current):
         _error(
             errors,
             "current_permit",
             _("An ITAP extension is filed at least 60 days before it expires (by %(last)s).")
-            % {"last": (current.valid_until - ITAP_EXTENSION_NOTICE).isoformat()},
+            % {"last": extension_deadline(current).isoformat()},
             "itap-extension-too-late",
         )
     if current.permit_type == PermitType.ITK and current.previous_id is not None:
@@ -234,6 +249,6 @@ def application_rules(application: StayPermitApplication, *, today: date) -> Non
         _extension_rules(application, current, today, errors)
     else:
         _conversion_rules(application, current, today, errors)
-    _term_rules(application, errors)
+    _term_rules(application, today, errors)
     if errors:
         raise ValidationError(errors)

@@ -25,6 +25,7 @@ from offices.selectors import user_scope
 from permits.models import (
     Foreigner,
     PermitStatus,
+    PermitType,
     Sponsor,
     SponsorKind,
     StayPermit,
@@ -318,7 +319,9 @@ def permits_remind_expiring() -> int:
     """Tell holders and sponsors that a permit ends soon: 60 days ahead for ITAP, 30 for ITAS and ITK.
 
     Each permit is reminded once: ``reminder_sent_at`` is set in the transaction that stores the
-    notifications, under a row lock that a concurrent run skips.
+    notifications, under a row lock that a concurrent run skips. Holders who have already filed
+    (an open application names the permit) are not told to file, nor holders of an ITK that is
+    already an extension, which cannot be extended again.
     """
     now = timezone.now()
     sent = 0
@@ -333,7 +336,10 @@ def permits_remind_expiring() -> int:
                     reminder_sent_at__isnull=True,
                     valid_until__gte=today,
                     valid_until__lte=today + notice,
-                ).values_list("id", flat=True)
+                )
+                .exclude(applications__status__in=OPEN)
+                .exclude(permit_type=PermitType.ITK, previous__isnull=False)
+                .values_list("id", flat=True)
             )
             for permit_id in ids:
                 with transaction.atomic():

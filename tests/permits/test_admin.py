@@ -204,7 +204,9 @@ def test_a_second_open_application_of_a_foreigner_is_refused_on_the_form(client,
     response = client.post(ADD, intake_post_data(office=smg))
 
     assert response.status_code == 200
-    assert "already has an open application" in str(response.context["adminform"].form.non_field_errors())
+    assert [error.code for error in response.context["adminform"].form.non_field_errors().as_data()] == [
+        "open-application-exists"
+    ]
     assert StayPermitApplication.objects.count() == 1
 
 

@@ -218,3 +218,42 @@ def test_expiry_follows_each_offices_day(offices):
     at_smg.refresh_from_db()
     at_ambon.refresh_from_db()
     assert (at_smg.status, at_ambon.status) == (PermitStatus.ACTIVE, PermitStatus.EXPIRED)
+
+
+def test_no_reminder_for_a_permit_already_being_extended_or_that_cannot_be(smg):
+    today = smg.local_today()
+    being_extended = _permit(smg, "ITAS", today + timedelta(days=10))
+    StayPermitApplication.objects.create(
+        office=smg,
+        reference=reference_next(office=smg, series="WNA"),
+        foreigner=being_extended.holder,
+        sponsor=being_extended.sponsor,
+        permit_type=PermitType.ITAS,
+        application_kind=ApplicationKind.EXTENSION,
+        purpose="work",
+        current_permit=being_extended,
+        requested_from=being_extended.valid_until + DAY,
+        requested_until=being_extended.valid_until + timedelta(days=90),
+        filed_on=today,
+        fee_idr=1_600_000,
+    )
+    first_itk = _permit(smg, "ITK", today + timedelta(days=40), status=PermitStatus.SUPERSEDED)
+    itk_extension = _permit(smg, "ITK", today + timedelta(days=10), previous=first_itk, holder=first_itk.holder)
+    reminded = _permit(smg, "ITAS", today + timedelta(days=10))
+
+    assert permits_remind_expiring() == 1
+
+    assert {row.case_reference for row in Notification.objects.all()} == {reminded.number}
+    for permit in (being_extended, itk_extension):
+        permit.refresh_from_db()
+        assert permit.reminder_sent_at is None
+
+
+def test_an_itap_reminder_names_the_last_day_to_file(smg):
+    today = smg.local_today()
+    permit = _permit(smg, "ITAP", today + timedelta(days=60))
+
+    assert permits_remind_expiring() == 1
+
+    body = Notification.objects.get(dedupe_key=f"{permit.number}:reminder:holder").body
+    assert f"paling lambat {today.isoformat()}" in body

@@ -530,3 +530,9 @@ def test_every_permit_type_has_tariffs_shortest_first():
         assert ends == sorted(ends)
         assert fees == sorted(fees)
         assert all(fee > 0 for fee in fees)
+
+
+def test_a_new_permit_starts_today_at_the_earliest(smg, clerk, today):
+    assert _refusal(clerk, intake(office=smg, requested_from=today - DAY)) == {"requested_from": ["start-in-past"]}
+    application = permit_application_submit(actor=clerk, **intake(office=smg, requested_from=today))
+    assert application.requested_from == today
