@@ -17,7 +17,7 @@ from django.utils import timezone
 from casework.selectors import case_held_by
 from offices.models import Outage
 from offices.selectors import user_scope
-from permits.models import Foreigner, PermitStatus, StayPermit, StayPermitApplication
+from permits.models import Foreigner, PermitStatus, Sponsor, StayPermit, StayPermitApplication
 from permits.rules import overstay_fine
 from permits.workflow import CLOSED, OPEN
 
@@ -54,6 +54,16 @@ def foreigners_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fo
     return Foreigner.objects.filter(
         Q(pk__in=permit_applications_visible_to(user).values("foreigner_id"))
         | Q(pk__in=stay_permits_visible_to(user).values("holder_id"))
+    )
+
+
+def sponsors_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Sponsor]:
+    """Sponsors of an application or a permit at an office in the user's scope."""
+    if user_scope(user).everything:
+        return Sponsor.objects.all()
+    return Sponsor.objects.filter(
+        Q(pk__in=permit_applications_visible_to(user).values("sponsor_id"))
+        | Q(pk__in=stay_permits_visible_to(user).values("sponsor_id"))
     )
 
 

@@ -9,7 +9,7 @@ Nothing here writes, except a superuser correcting a foreigner or a sponsor.
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -20,14 +20,13 @@ from casework.admin import CappedCountPaginator, ScopedOfficeFilter, rupiah
 from offices.admin_scope import ScopedAdminMixin
 from offices.models import Outage
 from offices.outages import outages_active
-from offices.selectors import user_scope
 from permits.models import Foreigner, Sponsor, StayException, StayPermit, StayPermitApplication
 from permits.selectors import (
     Stay,
     StayState,
     foreigner_stay,
     foreigners_visible_to,
-    permit_applications_visible_to,
+    sponsors_visible_to,
     stay_exceptions_visible_to,
     stay_of_exception,
     stay_permits_visible_to,
@@ -250,14 +249,7 @@ class SponsorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     not_found_message = _("No such sponsor.")
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Sponsor]:
-        # Scoped like foreigners: through the cases and permits the user may read.
-        queryset = Sponsor.objects.all()
-        if user_scope(request.user).everything:
-            return queryset
-        return queryset.filter(
-            Q(pk__in=permit_applications_visible_to(request.user).values("sponsor_id"))
-            | Q(pk__in=stay_permits_visible_to(request.user).values("sponsor_id"))
-        )
+        return sponsors_visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
