@@ -15,4 +15,8 @@ def case_held_by(case: Case, *, active_outages: list[Outage] | None = None) -> l
         return []
     if active_outages is None:
         return outages_blocking(office=case.office, capability=capability)
-    return [outage for outage in active_outages if capability in outage.capabilities and outage.covers(case.office)]
+    return [
+        outage
+        for outage in active_outages
+        if capability in outage.capabilities and not outage.is_degraded and outage.covers(case.office)
+    ]

@@ -178,6 +178,14 @@ class OutageQuerySet(models.QuerySet):
     def active(self) -> "OutageQuerySet":
         return self.filter(resolved_at__isnull=True)
 
+    def blocking(self) -> "OutageQuerySet":
+        """Outages that take their capabilities down; the others only reduce them."""
+        return self.filter(capacity_percent__isnull=True)
+
+    def degrading(self) -> "OutageQuerySet":
+        """Outages that leave their capabilities up at a share of normal capacity."""
+        return self.filter(capacity_percent__isnull=False)
+
     def covering(self, office: Office) -> "OutageQuerySet":
         """Outages whose scope includes ``office``."""
         return self.filter(
@@ -207,6 +215,15 @@ class Outage(models.Model):
     )
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
     expected_end = models.DateTimeField(_("expected end"), null=True, blank=True)
+    capacity_percent = models.PositiveSmallIntegerField(
+        _("remaining capacity (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty when the capabilities are down. For a slowdown, the share of normal daily "
+            "capacity that remains (1-99): steps are allowed, and the backlog is scheduled at this rate."
+        ),
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resolved by")
     )
@@ -230,6 +247,10 @@ class Outage(models.Model):
             ),
             models.CheckConstraint(name="outage_has_capabilities", condition=Q(capabilities__len__gt=0)),
             models.CheckConstraint(
+                name="outage_capacity_percent_range",
+                condition=Q(capacity_percent__isnull=True) | Q(capacity_percent__gte=1, capacity_percent__lte=99),
+            ),
+            models.CheckConstraint(
                 name="outage_resolution_complete",
                 condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
                 | Q(resolved_at__isnull=False, resolved_by__isnull=False),
@@ -245,6 +266,11 @@ class Outage(models.Model):
     @property
     def is_active(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def is_degraded(self) -> bool:
+        """A slowdown: the capabilities stay up at ``capacity_percent`` of normal capacity."""
+        return self.capacity_percent is not None
 
     def covers(self, office: Office) -> bool:
         """``OutageQuerySet.covering``, for an outage already in memory."""

@@ -78,9 +78,13 @@ def outages_active() -> list[Outage]:
 
 
 def outages_blocking(*, office: Office, capability: str) -> list[Outage]:
-    """Active outages that take ``capability`` down at ``office`` (no lock: for display)."""
+    """Active outages that take ``capability`` down at ``office`` (no lock: for display).
+
+    A degraded outage (a slowdown) is not among them: the step is allowed at reduced capacity.
+    """
     return list(
         Outage.objects.active()
+        .blocking()
         .covering(office)
         .filter(capabilities__contains=[capability])
         .select_related("region", "office")
@@ -154,7 +158,9 @@ def outage_declare(
     region: Region | None = None,
     office: Office | None = None,
     expected_end: datetime | None = None,
+    capacity_percent: int | None = None,
 ) -> Outage:
+    """Declare an outage; with ``capacity_percent``, a slowdown that reduces rather than blocks."""
     if not outage_can_manage(actor=actor, scope=scope, region=region, office=office):
         raise PermissionDenied(_("You may not declare an outage for this scope."))
     outage = Outage(
@@ -165,6 +171,7 @@ def outage_declare(
         reason=reason,
         declared_by=actor,
         expected_end=expected_end,
+        capacity_percent=capacity_percent,
     )
     outage.full_clean()
     _lock_states(scope=scope, region=region, office=office, capabilities=outage.capabilities)
@@ -208,7 +215,7 @@ def service_status(*, office: Office | None) -> dict[str, Any]:
 
     One query. At an office a capability is down when any active outage covering the office takes
     it down; nationally it is down when a national outage does, partial when a region's or an
-    office's does.
+    office's does. It is degraded when the only outages naming it are slowdowns.
     """
     outages = Outage.objects.active().select_related("region", "office").order_by("declared_at", "id")
     if office is not None:
@@ -217,9 +224,12 @@ def service_status(*, office: Office | None) -> dict[str, Any]:
     capabilities = []
     for capability in Capability:
         causing = [outage for outage in outages if capability in outage.capabilities]
+        down = [outage for outage in causing if not outage.is_degraded]
         if not causing:
             state = "up"
-        elif office is not None or any(outage.scope == OutageScope.NATIONAL for outage in causing):
+        elif not down:
+            state = "degraded"
+        elif office is not None or any(outage.scope == OutageScope.NATIONAL for outage in down):
             state = "down"
         else:
             state = "partial"
