@@ -149,6 +149,10 @@ class PassportApplication(Case):
             models.Index(fields=["office", "created_at"], name="passport_office_created_idx"),
             models.Index(fields=["status", "documents_returned_at"], name="passport_status_returned_idx"),
             models.Index(fields=["status", "printed_at"], name="passport_status_printed_idx"),
+            # The backlog and the release: cases of an office waiting for a capability, oldest first.
+            models.Index(
+                fields=["office", "awaiting", "ready_at"], condition=~Q(awaiting=""), name="passport_awaiting_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="passport_validity_5_or_10", condition=Q(validity_years__in=[5, 10])),

@@ -1,5 +1,7 @@
 """What applicants are told after a change to their application, in Indonesian."""
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
@@ -31,6 +33,30 @@ MESSAGES = {
         _("Your passport application %(reference)s has been cancelled: %(reason)s"),
     ),
 }
+
+
+SCHEDULED = {
+    "scheduled": (
+        _("New date for your application: %(reference)s"),
+        _(
+            "The central services are available again. Your passport application %(reference)s at "
+            "%(office)s continues on %(date)s, in the order in which held applications became ready."
+        ),
+    )
+}
+
+
+def schedule_notifications(application: PassportApplication, *, key: str, day: date) -> list[Notification]:
+    """The applicant's message giving the day a held application is served after an outage."""
+    return notifications_build(
+        reference=application.reference,
+        office=application.office,
+        key=key,
+        event="scheduled",
+        messages=SCHEDULED,
+        values={"date": day.strftime("%d-%m-%Y")},
+        recipients={"": application.applicant.email},
+    )
 
 
 def application_notifications(application: PassportApplication, event: str) -> list[Notification]:

@@ -7,12 +7,13 @@ import holidays
 
 
 @lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
+def holidays_of(year: int) -> frozenset[date]:
+    """Indonesia's public holidays of ``year`` (national days and the observed religious ones)."""
     return frozenset(holidays.country_holidays("ID", years=year))
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    return day.weekday() < 5 and day not in holidays_of(day.year)
 
 
 def working_days_after(start: date, days: int) -> date:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
-from offices.models import Office
+from offices.models import Capability, Office
 
 BILLING_CODE = re.compile(r"^[0-9]{15}$")  # a SIMPONI kode billing has 15 digits
 
@@ -66,6 +66,11 @@ class Case(FSMModelMixin, models.Model):
     rejection_reason = models.TextField(_("rejection reason"), blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, editable=False)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
+    # Set by every transition from the workflow table: the capability the next step needs, and
+    # the moment the case became ready for it. An outage holds the case when that capability is
+    # down at its office; the release serves held cases in the order of ``ready_at``.
+    awaiting = models.CharField(_("waiting for"), max_length=30, blank=True, editable=False, choices=Capability.choices)
+    ready_at = models.DateTimeField(_("ready since"), null=True, editable=False)
 
     class Meta:
         abstract = True

@@ -10,8 +10,8 @@ def case_held_by(case: Case, *, active_outages: list[Outage] | None = None) -> l
 
     A list passes the active outages it read once, so that each row costs no query.
     """
-    capability = case.workflow.next_capability(case.status)
-    if capability is None:
+    capability = case.awaiting
+    if not capability:
         return []
     if active_outages is None:
         return outages_blocking(office=case.office, capability=capability)

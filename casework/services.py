@@ -14,6 +14,8 @@ import pghistory
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 from kombu.exceptions import OperationalError
@@ -27,6 +29,10 @@ from offices.selectors import user_scope
 CaseT = TypeVar("CaseT", bound=Case)
 RecordT = TypeVar("RecordT", bound=models.Model)
 logger = logging.getLogger(__name__)
+
+# Sent inside the transition's transaction when a case leaves a step that needed ``capability``
+# (arguments: case, capability): whoever scheduled that step learns it has been worked.
+case_step_left = Signal()
 
 
 def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = "", office: str = "") -> Any:
@@ -116,14 +122,24 @@ def case_transition(
             )
         if step.capability:
             capability_guard(office=locked.office, capability=step.capability)
+        left = locked.awaiting
         with history_context(actor=actor, action=action, note=note, office=locked.office.code):
             method(**(inputs or {}))
             locked.version += 1
+            case_readiness_set(case=locked, workflow=workflow)
             locked.save()
+        if left:
+            case_step_left.send(sender=type(locked), case=locked, capability=left)
         if step.notify and notification is not None:
             for message in notification(locked, step.notify):
                 notification_queue(notification=message)
     return locked
+
+
+def case_readiness_set(*, case: Case, workflow: Workflow) -> None:
+    """Record what ``case`` now waits for and since when (unsaved); called with every status change."""
+    case.awaiting = workflow.awaiting(case)
+    case.ready_at = timezone.now() if case.awaiting else None
 
 
 def notification_queue(*, notification: Notification) -> Notification:
@@ -137,13 +153,20 @@ def notification_queue(*, notification: Notification) -> Notification:
 
 
 def notification_enqueue(notification_id: int) -> None:
-    """Hand a stored notification to the broker; if the broker is down, the sweep sends it later.
-
-    Runs after the change has committed: failing here must not turn a saved change into an error.
-    """
+    """Hand a stored notification to the broker; if the broker is down, the sweep sends it later."""
     from casework.tasks import notification_send
 
+    task_enqueue(notification_send, notification_id)
+
+
+def task_enqueue(task: Any, *args: Any) -> bool:
+    """Hand ``task`` to the broker; False when the broker is down and a sweep must do the work.
+
+    Runs after a change has committed: failing here must not turn a saved change into an error.
+    """
     try:
-        notification_send.delay(notification_id)
+        task.delay(*args)
     except OperationalError:
-        logger.warning("Broker unavailable; notification %s stays pending for the sweep", notification_id)
+        logger.warning("Broker unavailable; %s%r left for its sweep", task.name, args)
+        return False
+    return True

@@ -31,6 +31,9 @@ class Action:
     # Inputs the action takes besides the note, as documented for API clients.
     inputs: tuple[str, ...] = field(default=())
     check: ActionCheck | None = None
+    # For an action needing a capability: whether a case in one of the sources is waiting for it,
+    # beyond its status (None: always). Decides what an outage holds and when a case joined the queue.
+    ready: Callable[[Any], bool] | None = None
 
     @property
     def slug(self) -> str:
@@ -56,12 +59,12 @@ class Workflow:
         action = self.actions[name]
         return {"source": list(action.sources), "target": action.target}
 
-    def next_capability(self, status: str) -> str | None:
-        """The capability the next step from ``status`` needs, if any: what an outage can hold."""
+    def awaiting(self, case: Any) -> str:
+        """The capability ``case``'s next step needs, or "": what an outage can hold it for."""
         for action in self.actions.values():
-            if action.capability and status in action.sources:
+            if action.capability and case.status in action.sources and (action.ready is None or action.ready(case)):
                 return action.capability
-        return None
+        return ""
 
     def available(self, *, case: Any, user: AbstractBaseUser | AnonymousUser) -> list[str]:
         """Actions ``user`` may take on ``case`` now: status, role at its office, and the action's check."""

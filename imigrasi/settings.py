@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "casework",
     "applications",
     "permits",
+    "recovery",
     "reports",
 ]
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -22,6 +23,10 @@ from imigrasi.api.problems import Problem
 from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region
 from offices.roles import Role
 from offices.selectors import Scope, user_scope
+
+# Sent inside the transaction that resolves an outage (argument: outage), so that what the
+# outage held is released exactly when, and only if, the resolution commits.
+outage_resolved = Signal()
 
 
 class OutageActive(Problem):
@@ -193,6 +198,7 @@ def outage_resolve(*, actor: AbstractBaseUser, outage: Outage, note: str = "") -
     outage.resolved_at = timezone.now()
     outage.resolution_note = note
     outage.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
+    outage_resolved.send(sender=Outage, outage=outage)
     return outage
 
 

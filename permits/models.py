@@ -223,6 +223,10 @@ class StayPermitApplication(Case):
         indexes = [
             models.Index(fields=["office", "status"], name="permit_app_office_status_idx"),
             models.Index(fields=["office", "created_at"], name="permit_app_office_created_idx"),
+            # The backlog and the release: cases of an office waiting for a capability, oldest first.
+            models.Index(
+                fields=["office", "awaiting", "ready_at"], condition=~Q(awaiting=""), name="permit_app_awaiting_idx"
+            ),
         ]
         constraints = [
             # One case at a time per foreigner: two open applications could each end in a permit.

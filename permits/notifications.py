@@ -1,5 +1,7 @@
 """What foreigners and their sponsors are told about applications and permits, in Indonesian."""
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Notification
@@ -48,6 +50,18 @@ REMINDER = {
 }
 
 
+SCHEDULED = {
+    "scheduled": (
+        _("New date for the application: %(reference)s"),
+        _(
+            "The central services are available again. The stay permit application %(reference)s of "
+            "%(name)s at %(office)s continues on %(date)s, in the order in which held applications "
+            "became ready. The stay remains protected while the application is open."
+        ),
+    )
+}
+
+
 def _recipients(foreigner_email: str, sponsor_email: str) -> dict[str, str]:
     return {"holder": foreigner_email, "sponsor": sponsor_email}
 
@@ -65,6 +79,19 @@ def application_notifications(application: StayPermitApplication, event: str) ->
             "reason": application.rejection_reason or application.cancellation_reason,
             "until": application.requested_until.isoformat(),
         },
+        recipients=_recipients(application.foreigner.email, application.sponsor.email),
+    )
+
+
+def schedule_notifications(application: StayPermitApplication, *, key: str, day: date) -> list[Notification]:
+    """The foreigner's and sponsor's message giving the day a held application is served."""
+    return notifications_build(
+        reference=application.reference,
+        office=application.office,
+        key=key,
+        event="scheduled",
+        messages=SCHEDULED,
+        values={"name": application.foreigner.full_name, "date": day.strftime("%d-%m-%Y")},
         recipients=_recipients(application.foreigner.email, application.sponsor.email),
     )
 

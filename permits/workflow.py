@@ -38,9 +38,14 @@ OPEN = (S.SUBMITTED, S.INCOMPLETE, S.VERIFIED, S.PAID, S.BIOMETRICS_CAPTURED, S.
 CLOSED = (S.REJECTED, S.ISSUED, S.CANCELLED)
 
 
+def approval_ready(application: Any) -> bool:
+    """Whether ``application`` waits for approval: ITAP and conversions only once interviewed."""
+    return not application.interview_required or application.status == S.INTERVIEWED
+
+
 def approval_refusal(application: Any, user: AbstractBaseUser | AnonymousUser) -> Problem | None:
     """Why ``user`` may not approve ``application`` now, beyond status and role; None if they may."""
-    if application.interview_required and application.status != S.INTERVIEWED:
+    if not approval_ready(application):
         return InvalidTransition(
             gettext("ITAP applications and conversions are approved only after an interview."),
             code="interview-required",
@@ -88,6 +93,7 @@ PERMIT_WORKFLOW = Workflow(
             capability=Capability.CENTRAL_RECORDS,
             notify="approved",
             check=approval_refusal,
+            ready=approval_ready,
         ),
         Action(
             "reject",

@@ -24,7 +24,7 @@ from applications.models import (
     Service,
     Sex,
 )
-from applications.workflow import Status
+from applications.workflow import PASSPORT_WORKFLOW, Status
 from casework.references import reference_next
 
 _sequence = itertools.count(1)
@@ -141,6 +141,10 @@ class PassportApplicationFactory(factory.django.DjangoModelFactory):
         fields = _fields_for(str(kwargs["status"]), int(kwargs["fee_idr"]))
         for name, value in fields.items():
             kwargs.setdefault(name, value)
+        # What the transition service records on reaching the status: the step it waits for.
+        awaiting = PASSPORT_WORKFLOW.awaiting(model_class(status=kwargs["status"]))
+        kwargs.setdefault("awaiting", awaiting)
+        kwargs.setdefault("ready_at", timezone.now() if awaiting else None)
         return super()._create(model_class, *args, **kwargs)
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecoveryConfig(AppConfig):
+    name = "recovery"
+    verbose_name = _("Outage recovery")
+
+    def ready(self) -> None:
+        from recovery import signals  # noqa: F401  (connects the receivers)
