@@ -82,6 +82,9 @@ api_v1 = [
     # Before the detail URL: "protected" would otherwise be taken for a permit number.
     path("stay-permits/protected/", StayExceptionListView.as_view(), name="stay-exception-list"),
     path("stay-permits/<str:number>/", StayPermitDetailView.as_view(), name="stay-permit-detail"),
+    path("", include("recovery.api.backlog_urls")),
+    path("", include("recovery.api.releases_urls")),
+    path("", include("recovery.api.impact_urls")),
 ]
 
 urlpatterns = [

@@ -172,3 +172,21 @@ class ReleaseEntry(models.Model):
     @property
     def case(self) -> PassportApplication | StayPermitApplication:
         return self.passport_application if self.kind == CaseKind.PASSPORT else self.permit_application
+
+
+class BacklogOffice(Office):
+    """An office seen through its backlog: the admin's list of held cases per office."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("backlog")
+        verbose_name_plural = _("backlog")
+
+
+class OutageImpact(Outage):
+    """An outage seen through its impact: offices, held cases, peak backlog and clearing dates."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("outage impact")
+        verbose_name_plural = _("outage impact")

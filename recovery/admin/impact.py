@@ -1,0 +1,1 @@
+"""The impact of each outage in the admin."""
