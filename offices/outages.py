@@ -9,11 +9,12 @@ commits first wins, and no approval or print can commit after a declaration has 
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,6 +215,44 @@ def outages_visible_to(user: AbstractBaseUser) -> QuerySet[Outage]:
         | Q(region__offices__in=sorted(scope.office_ids))
         | (Q(office__isnull=False) & scope.filter_for("office"))
     ).distinct()
+
+
+def outages_covering_user(user: AbstractBaseUser | AnonymousUser) -> list[Outage]:
+    """The active outages that cover any office in the user's scope, oldest first: the admin banner.
+
+    Everyone who works at an affected office must see the outage on every page, so this runs on
+    every admin page and costs one query (plus the memberships ``user_scope`` reads once per
+    request). A national outage covers everyone, a region's covers its offices and the region's
+    supervisors, an office's covers its staff and its region's supervisors; a user with no
+    membership sees none.
+
+    Each outage carries ``viewer_zone``, the time zone to show its times in: the zone of the user's
+    office (the first by id, if several), the default zone (``TIME_ZONE``, Asia/Jakarta) for users
+    with no office membership, whose scope spans zones. It is read in the same query.
+    """
+    scope = user_scope(user)
+    if scope.is_empty:
+        return []
+    outages = Outage.objects.active().select_related("region", "office").order_by("declared_at", "id")
+    if not scope.everything:
+        offices_in_regions = Office.objects.filter(region_id__in=sorted(scope.region_ids)).values("pk")
+        regions_of_offices = Office.objects.filter(pk__in=sorted(scope.office_ids)).values("region_id")
+        outages = outages.filter(
+            Q(scope=OutageScope.NATIONAL)
+            | Q(scope=OutageScope.REGION, region_id__in=sorted(scope.region_ids))
+            | Q(scope=OutageScope.REGION, region_id__in=regions_of_offices)
+            | Q(scope=OutageScope.OFFICE, office_id__in=sorted(scope.office_ids))
+            | Q(scope=OutageScope.OFFICE, office_id__in=offices_in_regions)
+        )
+    if scope.office_ids and not scope.everything:
+        first_office = Office.objects.filter(pk=min(scope.office_ids)).order_by().values("timezone")[:1]
+        outages = outages.annotate(viewer_time_zone=Subquery(first_office))
+    default_zone = timezone.get_default_timezone()
+    found = list(outages)
+    for outage in found:
+        zone_name = getattr(outage, "viewer_time_zone", None)
+        outage.viewer_zone = ZoneInfo(zone_name) if zone_name else default_zone
+    return found
 
 
 def service_status(*, office: Office | None) -> dict[str, Any]:
