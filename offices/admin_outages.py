@@ -35,10 +35,19 @@ class OutageDeclareForm(forms.ModelForm):
     capabilities = forms.MultipleChoiceField(
         label=_("capabilities down"), choices=Capability.choices, widget=forms.CheckboxSelectMultiple
     )
+    # The bounds on the field itself, so that 0 or 100 is an error next to the input rather than
+    # the database constraint's message at the top of the form.
+    capacity_percent = forms.IntegerField(
+        label=Outage._meta.get_field("capacity_percent").verbose_name,
+        help_text=Outage._meta.get_field("capacity_percent").help_text,
+        required=False,
+        min_value=1,
+        max_value=99,
+    )
 
     class Meta:
         model = Outage
-        fields = ["scope", "region", "office", "capabilities", "reason", "expected_end"]
+        fields = ["scope", "region", "office", "capabilities", "reason", "expected_end", "capacity_percent"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -67,6 +76,7 @@ class OutageDeclareForm(forms.ModelForm):
                 region=data["region"],
                 office=data["office"],
                 expected_end=data["expected_end"],
+                capacity_percent=data["capacity_percent"],
             )
         except PermissionDenied as denial:
             self.add_error(None, str(denial) or _("You may not declare an outage for this scope."))
@@ -105,6 +115,7 @@ class OutageAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "id",
         "scope_label",
         "capabilities_display",
+        "capacity_display",
         "reason",
         "declared_by",
         "declared_at",
@@ -119,10 +130,11 @@ class OutageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     radio_fields = {"scope": admin.HORIZONTAL}
     change_form_template = "admin/offices/outage/change_form.html"
     resolve_form_template = "admin/offices/outage/resolve_form.html"
-    declare_fields = ["scope", "region", "office", "capabilities", "reason", "expected_end"]
+    declare_fields = ["scope", "region", "office", "capabilities", "capacity_percent", "reason", "expected_end"]
     record_fields = [
         "scope_label",
         "capabilities_display",
+        "capacity_display",
         "reason",
         "declared_by",
         "declared_at",
@@ -179,6 +191,11 @@ class OutageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("capabilities down"))
     def capabilities_display(self, obj: Outage) -> str:
         return ", ".join(str(Capability(capability).label) for capability in obj.capabilities)
+
+    @admin.display(description=_("remaining capacity (%)"))
+    def capacity_display(self, obj: Outage) -> str:
+        """A slowdown's remaining share; "down" for an outage that blocks, so the two never look alike."""
+        return f"{obj.capacity_percent}%" if obj.is_degraded else str(_("down"))
 
     @admin.display(description=_("active"), boolean=True)
     def is_active_display(self, obj: Outage) -> bool:

@@ -67,6 +67,7 @@ def outage_summary(outage: Outage) -> dict:
         "reason": outage.reason,
         "declared_at": outage.declared_at.isoformat(),
         "expected_end": outage.expected_end.isoformat() if outage.expected_end else None,
+        "capacity_percent": outage.capacity_percent,
     }
 
 

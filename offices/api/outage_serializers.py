@@ -35,6 +35,7 @@ class OutageSerializer(serializers.ModelSerializer):
             "declared_by",
             "declared_at",
             "expected_end",
+            "capacity_percent",
             "resolved_by",
             "resolved_at",
             "resolution_note",
@@ -74,6 +75,16 @@ class OutageDeclareSerializer(serializers.Serializer):
     )
     reason = serializers.CharField()
     expected_end = serializers.DateTimeField(required=False, allow_null=True)
+    capacity_percent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=99,
+        help_text=_(
+            "Omit or null when the capabilities are down. For a slowdown, the share of normal daily "
+            "capacity that remains (1-99): the steps stay allowed and only capacity is reduced."
+        ),
+    )
 
     def validate_expected_end(self, value: Any) -> Any:
         if value is not None and value <= timezone.now():
@@ -117,9 +128,10 @@ class CapabilityStatusSerializer(serializers.Serializer):
     capability = serializers.CharField()
     label = serializers.CharField()
     state = serializers.ChoiceField(
-        choices=["up", "partial", "down"],
+        choices=["up", "degraded", "partial", "down"],
         help_text=_(
-            "down: unavailable (nationally: everywhere); partial (national view only): down at some offices; up."
+            "down: unavailable (nationally: everywhere); partial (national view only): down at some offices; "
+            "degraded: available at reduced capacity, every outage naming it being a slowdown; up."
         ),
     )
     outages = serializers.ListField(child=serializers.IntegerField(), help_text=_("Ids of the outages causing it."))
@@ -136,6 +148,10 @@ class OutageSummarySerializer(serializers.Serializer):
     reason = serializers.CharField()
     declared_at = serializers.DateTimeField()
     expected_end = serializers.DateTimeField(allow_null=True)
+    capacity_percent = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("null: the capabilities are down; 1-99: a slowdown, the share of normal capacity that remains."),
+    )
 
 
 class ServiceStatusSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from offices.models import Capability, Outage, OutageScope
 from offices.outages import outage_declare
@@ -144,3 +145,50 @@ def test_office_head_cannot_resolve_a_national_outage(client, offices, member, p
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
     outage.refresh_from_db()
     assert outage.is_active
+
+
+def test_national_admin_declares_a_slowdown(client, offices, pusat_admin):
+    client.force_login(pusat_admin)
+
+    response = client.post(ADD, declare_data(capabilities=[Capability.CENTRAL_RECORDS], capacity_percent="60"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    outage = Outage.objects.get()
+    assert (outage.capacity_percent, outage.is_degraded) == (60, True)
+
+
+@pytest.mark.parametrize(("capacity", "code"), [("0", "min_value"), ("100", "max_value"), ("abc", "invalid")])
+def test_capacity_outside_1_to_99_is_refused_on_the_field(client, offices, pusat_admin, capacity, code):
+    client.force_login(pusat_admin)
+
+    response = client.post(ADD, declare_data(capacity_percent=capacity))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [error.code for error in form.errors.as_data()["capacity_percent"]] == [code]
+    assert not Outage.objects.exists()
+
+
+def test_the_list_and_the_record_show_the_remaining_capacity(client, offices, pusat_admin):
+    blocking = outage_declare(
+        actor=pusat_admin, scope=OutageScope.NATIONAL, capabilities=[Capability.PRINTING], reason="Printer pusat"
+    )
+    slowdown = outage_declare(
+        actor=pusat_admin,
+        scope=OutageScope.NATIONAL,
+        capabilities=[Capability.CENTRAL_RECORDS],
+        reason="PDN lambat",
+        capacity_percent=45,
+    )
+    client.force_login(pusat_admin)
+
+    listing = client.get(CHANGELIST)
+    record = client.get(change_url(slowdown))
+
+    model_admin = listing.context["cl"].model_admin
+    assert model_admin.capacity_display(slowdown) == "45%"
+    assert model_admin.capacity_display(blocking) == gettext("down")
+    assert "capacity_display" in listing.context["cl"].list_display
+    assert '<td class="field-capacity_display">45%</td>' in listing.content.decode()
+    assert f'<td class="field-capacity_display">{gettext("down")}</td>' in listing.content.decode()
+    assert '<div class="readonly">45%</div>' in record.content.decode()

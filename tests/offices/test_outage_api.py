@@ -97,6 +97,35 @@ class TestStatus:
         assert response.json()["outages"][0]["reason"] == "Power cut"
         assert response.json()["outages"][0]["expected_end"] is not None
 
+    def test_a_slowdown_is_degraded_not_down(self, offices, national_admin):
+        slowdown = outage_declare(
+            actor=national_admin,
+            scope=OutageScope.NATIONAL,
+            capabilities=["central_records", "printing"],
+            reason="PDN lambat",
+            capacity_percent=40,
+        )
+        blocking = outage_declare(
+            actor=national_admin, scope=OutageScope.OFFICE, office=offices["SMG"], capabilities=["printing"], reason="x"
+        )
+
+        nationally = APIClient().get(STATUS)
+        at_smg = APIClient().get(STATUS, {"office": "SMG"})
+        at_sby = APIClient().get(STATUS, {"office": "SBY"})
+
+        assert states(nationally) == {
+            "central_records": "degraded",
+            "printing": "partial",
+            "permit_issuance": "up",
+            "express_service": "up",
+        }
+        assert states(at_smg)["central_records"] == "degraded"
+        assert states(at_smg)["printing"] == "down"  # a blocking outage outweighs the slowdown
+        assert states(at_sby)["printing"] == "degraded"
+        summaries = {summary["id"]: summary for summary in nationally.json()["outages"]}
+        assert summaries[slowdown.pk]["capacity_percent"] == 40
+        assert summaries[blocking.pk]["capacity_percent"] is None
+
     def test_unknown_office_or_parameter_is_a_field_error(self, offices):
         unknown = APIClient().get(STATUS, {"office": "XXX"})
         misspelt = APIClient().get(STATUS, {"ofice": "SMG"})
@@ -143,6 +172,47 @@ class TestDeclare:
         assert response.status_code == 201, response.content
         assert response.json()["region_code"] == "33"
         assert response.json()["region"] == "Jawa Tengah"
+
+    def test_declaring_a_slowdown(self, offices, pusat):
+        response = pusat.post(
+            OUTAGES,
+            {"scope": "national", "capabilities": ["central_records"], "reason": "PDN lambat", "capacity_percent": 35},
+            format="json",
+        )
+
+        assert response.status_code == 201, response.content
+        assert response.json()["capacity_percent"] == 35
+        outage = Outage.objects.get(pk=response.json()["id"])
+        assert (outage.capacity_percent, outage.is_degraded) == (35, True)
+
+    def test_without_capacity_the_outage_blocks(self, offices, pusat):
+        omitted = pusat.post(OUTAGES, {"scope": "national", "capabilities": ["printing"], "reason": "x"}, format="json")
+        null = pusat.post(
+            OUTAGES,
+            {"scope": "national", "capabilities": ["printing"], "reason": "y", "capacity_percent": None},
+            format="json",
+        )
+
+        assert (omitted.status_code, null.status_code) == (201, 201)
+        assert omitted.json()["capacity_percent"] is None
+        assert null.json()["capacity_percent"] is None
+        assert Outage.objects.blocking().count() == 2
+
+    @pytest.mark.parametrize(
+        ("capacity", "code"),
+        [(0, "min_value"), (100, "max_value"), (-5, "min_value"), ("abc", "invalid"), (50.5, "invalid")],
+    )
+    def test_capacity_outside_1_to_99_is_a_field_error(self, offices, pusat, capacity, code):
+        response = pusat.post(
+            OUTAGES,
+            {"scope": "national", "capabilities": ["printing"], "reason": "x", "capacity_percent": capacity},
+            format="json",
+        )
+
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == "invalid"
+        assert invalid_params(response) == {"capacity_percent": {code}}
+        assert not Outage.objects.exists()
 
     def test_office_head_declares_for_their_office(self, offices, member):
         head = client_for(member(Role.OFFICE_HEAD, office=offices["SMG"]))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications.models import PassportApplication
 from applications.services import application_act, application_submit
 from applications.workflow import Status
-from offices.models import Capability, OutageScope
+from offices.models import Capability, Outage, OutageScope
 from offices.outages import OutageActive, outage_declare, outage_resolve, outages_blocking
 from offices.roles import Role
 from tests.applications.service_factories import PassportApplicationFactory, action_inputs, applicant_data
@@ -216,3 +216,66 @@ def test_who_may_declare(offices, member):
     with pytest.raises(PermissionDenied):
         outage_resolve(actor=member(Role.OFFICE_HEAD, office=sby), outage=outage)
     assert outage_resolve(actor=head, outage=outage).resolved_by == head
+
+
+def _slowdown(admin, *capabilities: str, percent: int = 50, reason: str = "Pusat Data Nasional lambat"):
+    return outage_declare(
+        actor=admin,
+        scope=OutageScope.NATIONAL,
+        capabilities=list(capabilities),
+        reason=reason,
+        capacity_percent=percent,
+    )
+
+
+def test_a_slowdown_blocks_neither_approve_nor_print(offices, member, national_admin):
+    smg = offices["SMG"]
+    slowdown = _slowdown(national_admin, Capability.CENTRAL_RECORDS, Capability.PRINTING, percent=30)
+
+    assert slowdown.is_degraded
+    assert _act(smg, member, "approve").status == Status.APPROVED
+    assert _act(smg, member, "print").status == Status.PRINTED
+    assert outages_blocking(office=smg, capability=Capability.CENTRAL_RECORDS) == []
+
+
+def test_a_blocking_outage_beside_a_slowdown_still_refuses(offices, member, national_admin):
+    smg = offices["SMG"]
+    slowdown = _slowdown(national_admin, Capability.CENTRAL_RECORDS)
+    blocking = outage_declare(
+        actor=member(Role.OFFICE_HEAD, office=smg),
+        scope=OutageScope.OFFICE,
+        office=smg,
+        capabilities=[Capability.CENTRAL_RECORDS],
+        reason="Jaringan kantor putus",
+    )
+
+    refusal = _refused(smg, member, "approve")
+    assert [summary["id"] for summary in refusal.extra["outages"]] == [blocking.pk]  # the slowdown holds nothing
+
+    outage_resolve(actor=national_admin, outage=slowdown)
+    assert [summary["id"] for summary in _refused(smg, member, "approve").extra["outages"]] == [blocking.pk]
+
+    outage_resolve(actor=national_admin, outage=blocking)
+    assert _act(smg, member, "approve").status == Status.APPROVED
+
+
+def test_resolving_the_blocking_outage_leaves_the_slowdown_in_force(offices, member, national_admin):
+    smg = offices["SMG"]
+    blocking = _national(national_admin, Capability.PRINTING)
+    slowdown = _slowdown(national_admin, Capability.PRINTING, percent=25)
+    _refused(smg, member, "print")
+
+    outage_resolve(actor=national_admin, outage=blocking)
+
+    assert _act(smg, member, "print").status == Status.PRINTED
+    slowdown.refresh_from_db()
+    assert slowdown.is_active
+    assert list(Outage.objects.active()) == [slowdown]
+
+
+def test_a_refusal_summary_names_no_capacity_for_a_blocking_outage(offices, member, national_admin):
+    _national(national_admin, Capability.CENTRAL_RECORDS)
+
+    refusal = _refused(offices["SMG"], member, "approve")
+
+    assert refusal.extra["outages"][0]["capacity_percent"] is None
