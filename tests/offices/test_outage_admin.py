@@ -169,6 +169,24 @@ def test_capacity_outside_1_to_99_is_refused_on_the_field(client, offices, pusat
     assert not Outage.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"capabilities": []}, "capabilities", "required"),
+        ({"capabilities": ["coffee"]}, "capabilities", "invalid_choice"),
+        ({"scope": OutageScope.OFFICE}, "office", "required"),
+    ],
+)
+def test_bad_declarations_are_refused_on_the_field(client, offices, pusat_admin, overrides, field, code):
+    client.force_login(pusat_admin)
+
+    response = client.post(ADD, declare_data(**overrides))
+
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()[field]] == [code]
+    assert not Outage.objects.exists()
+
+
 def test_the_list_and_the_record_show_the_remaining_capacity(client, offices, pusat_admin):
     blocking = outage_declare(
         actor=pusat_admin, scope=OutageScope.NATIONAL, capabilities=[Capability.PRINTING], reason="Printer pusat"

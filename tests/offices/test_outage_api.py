@@ -1,17 +1,21 @@
-"""Outages over the API: the public status, declaring, listing and resolving."""
+"""Outages over the API: the public status, declaring, listing and resolving, and what a refusal says."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from applications.workflow import Status
 from offices.models import Capability, Outage, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
+from tests.applications.service_factories import PassportApplicationFactory
 
 STATUS = "/api/v1/status/"
 OUTAGES = "/api/v1/outages/"
+PASSPORTS = "/api/v1/passport-applications/"
 
 
 def client_for(user) -> APIClient:
@@ -277,6 +281,44 @@ class TestDeclare:
 
         assert response.status_code == 401
         assert not Outage.objects.exists()
+
+
+class TestRetryAfter:
+    """An ``outage-active`` refusal says when to retry, in whole seconds, only when the end is announced."""
+
+    @pytest.fixture
+    def adjudicator(self, offices, member) -> APIClient:
+        return client_for(member(Role.ADJUDICATOR, office=offices["SMG"]))
+
+    def approve(self, client: APIClient, offices):
+        application = PassportApplicationFactory(office=offices["SMG"], status=Status.INTERVIEWED)
+        return client.post(f"{PASSPORTS}{application.reference}/approve/", {}, format="json")
+
+    def test_an_announced_end_gives_retry_after_in_seconds(self, offices, national_admin, adjudicator):
+        outage_declare(
+            actor=national_admin,
+            scope=OutageScope.NATIONAL,
+            capabilities=["central_records"],
+            reason="PDN",
+            expected_end=timezone.now() + timedelta(minutes=30),
+        )
+
+        response = self.approve(adjudicator, offices)
+
+        assert response.status_code == 409
+        assert response.json()["code"] == "outage-active"
+        assert re.fullmatch(r"[0-9]+", response["Retry-After"])
+        assert 1700 < int(response["Retry-After"]) <= 1800
+
+    def test_an_unknown_end_gives_no_retry_after(self, offices, national_admin, adjudicator):
+        outage_declare(actor=national_admin, scope=OutageScope.NATIONAL, capabilities=["central_records"], reason="PDN")
+
+        response = self.approve(adjudicator, offices)
+
+        assert response.status_code == 409
+        assert response.json()["code"] == "outage-active"
+        assert response.json()["outages"][0]["expected_end"] is None
+        assert "Retry-After" not in response
 
 
 class TestListAndResolve:
