@@ -9,7 +9,17 @@ from typing import Any
 
 import factory
 
-from permits.models import Foreigner, PermitStatus, PermitType, Sponsor, SponsorKind, StayPermit
+from casework.services import case_readiness_set
+from permits.models import (
+    Foreigner,
+    PermitStatus,
+    PermitType,
+    Sponsor,
+    SponsorKind,
+    StayPermit,
+    StayPermitApplication,
+)
+from permits.workflow import PERMIT_WORKFLOW
 
 FAR_FUTURE = date(2040, 1, 1)
 
@@ -122,3 +132,19 @@ def extension_of(permit: StayPermit, *, office, days: int = 182, **overrides: An
         requested_until=start + timedelta(days=days - 1),
         **overrides,
     )
+
+
+def moved_to(application: StayPermitApplication, status: str) -> StayPermitApplication:
+    """``application`` put straight into ``status``, with what the transition service records there.
+
+    For tests whose subject is a later step: the steps before are tested on their own.
+    """
+    moved = StayPermitApplication(
+        status=status, permit_type=application.permit_type, application_kind=application.application_kind
+    )
+    case_readiness_set(case=moved, workflow=PERMIT_WORKFLOW)
+    StayPermitApplication.objects.filter(pk=application.pk).update(
+        status=status, awaiting=moved.awaiting, ready_at=moved.ready_at
+    )
+    application.refresh_from_db()
+    return application

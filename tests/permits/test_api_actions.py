@@ -12,7 +12,7 @@ from offices.roles import Role
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
-from tests.permits.factories import intake
+from tests.permits.factories import intake, moved_to
 
 URL = "/api/v1/stay-permit-applications/"
 BILLING_CODE = "820240620000001"
@@ -63,9 +63,7 @@ def submitted(office, actor, *, days: int = 90, **overrides: Any) -> StayPermitA
 
 def at(application: StayPermitApplication, status: str) -> StayPermitApplication:
     """The application moved straight to ``status`` (the steps before are tested on their own)."""
-    StayPermitApplication.objects.filter(pk=application.pk).update(status=status)
-    application.refresh_from_db()
-    return application
+    return moved_to(application, status)
 
 
 def test_every_step_to_issue_with_each_role_and_the_permit_is_then_readable(smg, clients, staff):

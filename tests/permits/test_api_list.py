@@ -13,7 +13,7 @@ from offices.roles import Role
 from permits.models import StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
-from tests.permits.factories import StayPermitFactory, extension_of, intake
+from tests.permits.factories import StayPermitFactory, extension_of, intake, moved_to
 
 URL = "/api/v1/stay-permit-applications/"
 
@@ -39,9 +39,7 @@ def submit(
         actor=actor,
         **intake(office=office, foreigner=foreigner, requested_until=start + timedelta(days=days - 1), **overrides),
     )
-    StayPermitApplication.objects.filter(pk=application.pk).update(status=status)
-    application.refresh_from_db()
-    return application
+    return moved_to(application, status)
 
 
 @pytest.fixture
@@ -146,7 +144,7 @@ def test_unknown_or_malformed_parameters_are_refused(cases, admin_client, params
 
 
 def test_held_by_lists_the_outage_holding_each_row(smg, cases, admin_client, national_admin):
-    StayPermitApplication.objects.filter(pk=cases["tanaka"].pk).update(status=Status.BIOMETRICS_CAPTURED)
+    moved_to(cases["tanaka"], Status.BIOMETRICS_CAPTURED)
     outage = outage_declare(
         actor=national_admin, scope=OutageScope.NATIONAL, capabilities=[Capability.CENTRAL_RECORDS], reason="PDN"
     )

@@ -11,7 +11,7 @@ from offices.roles import Role
 from permits.models import PermitStatus, PermitType, StayPermit, StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
-from tests.permits.factories import ForeignerFactory, StayPermitFactory, extension_of
+from tests.permits.factories import ForeignerFactory, StayPermitFactory, extension_of, moved_to
 
 URL = "/api/v1/stay-permits/"
 PROTECTED_URL = "/api/v1/stay-permits/protected/"
@@ -240,7 +240,7 @@ class TestProtected:
 
     def test_held_by_names_the_outage_holding_the_protecting_application(self, smg, desk, national_admin):
         application = protected(smg, running(smg), desk, ended_days_ago=4)
-        StayPermitApplication.objects.filter(pk=application.pk).update(status=Status.APPROVED)
+        moved_to(application, Status.APPROVED)
         outage = outage_declare(
             actor=national_admin,
             scope=OutageScope.OFFICE,
