@@ -26,12 +26,13 @@ CHANGELIST = reverse("admin:applications_passportapplication_changelist")
 ADD = reverse("admin:applications_passportapplication_add")
 
 # Queries of one changelist page, whatever its number of rows: session, user, the user's and the
-# groups' permissions, memberships, the office filter's choices, the capped count, the page's rows.
-CHANGELIST_QUERIES = 8
+# groups' permissions, memberships, the office filter's choices, the capped count, the page's rows,
+# and the outage banner.
+CHANGELIST_QUERIES = 9
 # Queries of the case page of a submitted case, however long its timeline: session, user,
 # memberships, the case (twice: for the page's context and by the admin), its history events with
-# their context, the two permission reads, the creator.
-CHANGE_PAGE_QUERIES = 9
+# their context, the two permission reads, the creator, and the outage banner.
+CHANGE_PAGE_QUERIES = 10
 
 
 def change_url(application: PassportApplication) -> str:
