@@ -1,5 +1,9 @@
 """API routes of this part of recovery, included under /api/v1/ by imigrasi.urls."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from recovery.api.impact import OutageImpactView
+
+urlpatterns: list[URLPattern] = [
+    path("outages/<int:pk>/impact/", OutageImpactView.as_view(), name="outage-impact"),
+]

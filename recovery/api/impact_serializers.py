@@ -1,0 +1,62 @@
+"""The impact of an outage on the wire: per office, per capability, and in total."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from offices.api.outage_serializers import OutageSerializer
+from offices.models import Capability
+from recovery.impact import BASIS_HELD, BASIS_NONE, BASIS_RELEASE, CLEARED, PROJECTED
+
+_CLEARING_HELP = _(
+    "cleared: every case was worked, `clears_on` is the office-local day of the last; projected: "
+    "`clears_on` is the day the backlog is expected to be served."
+)
+
+
+class CapabilityCountSerializer(serializers.Serializer):
+    capability = serializers.ChoiceField(choices=Capability.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class OfficeImpactSerializer(serializers.Serializer):
+    office = serializers.CharField(source="office.code", help_text=_("The office's code."))
+    office_name = serializers.CharField(source="office.name")
+    region = serializers.CharField(source="office.region.name")
+    held = CapabilityCountSerializer(many=True, help_text=_("Cases held per capability the outage names."))
+    held_total = serializers.IntegerField()
+    peak = serializers.IntegerField(help_text=_("The most cases the outage held at once at this office."))
+    remaining = serializers.IntegerField(help_text=_("Of these, cases not yet worked."))
+    clears_on = serializers.DateField(
+        allow_null=True,
+        help_text=_("null: not known yet (still being counted, or no capacity to serve the backlog)."),
+    )
+    clearing = serializers.ChoiceField(choices=[CLEARED, PROJECTED], help_text=_CLEARING_HELP)
+
+
+class ImpactSerializer(serializers.Serializer):
+    outage = OutageSerializer()
+    basis = serializers.ChoiceField(
+        choices=[BASIS_HELD, BASIS_RELEASE, BASIS_NONE],
+        help_text=_(
+            "held: an active outage, counted from the cases it holds now, dates projected as if resolved "
+            "today; release: a resolved outage, counted from its release; none: a slowdown, or nothing was "
+            "released: nothing held."
+        ),
+    )
+    counting = serializers.BooleanField(help_text=_("The release is still counting offices: numbers may grow."))
+    offices_covered = serializers.IntegerField(help_text=_("Offices in the outage's scope that you may see."))
+    offices_affected = serializers.IntegerField(help_text=_("Of these, the offices where it held at least one case."))
+    held = CapabilityCountSerializer(many=True)
+    held_total = serializers.IntegerField()
+    peak = serializers.IntegerField(help_text=_("The most cases the outage held at once, over these offices."))
+    remaining = serializers.IntegerField()
+    clears_on = serializers.DateField(
+        allow_null=True, help_text=_("The latest office's date; null if any office's is unknown.")
+    )
+    clearing = serializers.ChoiceField(
+        choices=[CLEARED, PROJECTED],
+        allow_null=True,
+        help_text=_("cleared once every office has; null when nothing was held."),
+    )
+    offices = OfficeImpactSerializer(many=True, help_text=_("The affected offices you may see, by code."))
