@@ -236,6 +236,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several endpoints get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CapabilityEnum": "offices.models.Capability",
+        "CaseKindEnum": "recovery.models.CaseKind",
+    },
 }
 
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
