@@ -278,23 +278,45 @@ def _check_manager(*, actor: AbstractBaseUser, office: Office) -> None:
 
 
 def release_office_pause(*, actor: AbstractBaseUser, part: ReleaseOffice) -> ReleaseOffice:
-    """Stop dating an office's entries after the chunk in progress (dated ones keep their day)."""
+    """Stop dating an office's entries after the chunk in progress (dated ones keep their day).
+
+    Pausing a paused office changes nothing; a finished office has nothing left to pause, and is
+    refused (409 ``release-office-finished``) so that the caller is not told it stopped something.
+    """
+    from imigrasi.api.problems import Problem
+
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
         part = ReleaseOffice.objects.select_for_update().select_related("office").get(pk=part.pk)
-        if part.finished_at is None:
+        if part.finished_at is not None:
+            raise Problem(
+                _("This office's part of the release is finished: every case has its date."),
+                "release-office-finished",
+                status_code=409,
+            )
+        if not part.paused:
             part.paused = True
             part.save(update_fields=["paused"])
     return part
 
 
 def release_office_resume(*, actor: AbstractBaseUser, part: ReleaseOffice) -> ReleaseOffice:
-    """Go on dating a paused office's entries where the job stopped."""
+    """Go on dating a paused office's entries where the job stopped.
+
+    Resuming an office that is not paused changes nothing; a finished one is refused like pausing.
+    """
+    from imigrasi.api.problems import Problem
     from recovery.tasks import release_office_task
 
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
         part = ReleaseOffice.objects.select_for_update().select_related("office").get(pk=part.pk)
+        if part.finished_at is not None:
+            raise Problem(
+                _("This office's part of the release is finished: every case has its date."),
+                "release-office-finished",
+                status_code=409,
+            )
         if part.paused:
             part.paused = False
             part.save(update_fields=["paused"])
