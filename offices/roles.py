@@ -58,10 +58,24 @@ _CASE_READER = (
     "permits.view_foreigner",
     "permits.view_sponsor",
     "permits.view_stayexception",
+    # The queue of released cases: every office's staff work it in order after an outage.
+    "recovery.view_releaseentry",
 )
 # Declaring an outage is "add", resolving it "change"; which scopes each may touch is decided by
 # offices.outages.outage_can_manage.
 _OUTAGE_MANAGER = ("offices.add_outage", "offices.change_outage")
+# Those who manage outages follow their recovery: the backlog, each release's progress (pausing
+# and resuming an office is an action of the release page, checked by recovery.services) and the
+# outage's impact; they add recovery capacity through recovery_capacity_set. A capacity is never
+# changed or deleted: the plans fixed while it existed count on it.
+_RECOVERY_MANAGER = (
+    "recovery.view_backlogoffice",
+    "recovery.view_outageimpact",
+    "recovery.view_release",
+    "recovery.view_releaseoffice",
+    "recovery.view_recoverycapacity",
+    "recovery.add_recoverycapacity",
+)
 
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Taking in an application is "add"; every later step goes through the workflow actions,
@@ -75,6 +89,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_HEAD: (
         *_CASE_READER,
         *_OUTAGE_MANAGER,
+        *_RECOVERY_MANAGER,
         "auth.view_user",
         "offices.view_region",
         "offices.view_membership",
@@ -85,6 +100,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.REGIONAL_SUPERVISOR: (
         *_CASE_READER,
         *_OUTAGE_MANAGER,
+        *_RECOVERY_MANAGER,
         "auth.view_user",
         "offices.view_region",
         "offices.view_membership",
@@ -92,6 +108,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.NATIONAL_ADMIN: (
         *_CASE_READER,
         *_OUTAGE_MANAGER,
+        *_RECOVERY_MANAGER,
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
