@@ -1,5 +1,10 @@
-"""API routes of this part of recovery, included under /api/v1/ by imigrasi.urls."""
+"""API routes of the backlog, included under /api/v1/ by imigrasi.urls."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from recovery.api.backlog import BacklogView, HeldCasesView
+
+urlpatterns = [
+    path("backlog/", BacklogView.as_view(), name="backlog"),
+    path("backlog/cases/", HeldCasesView.as_view(), name="backlog-cases"),
+]
