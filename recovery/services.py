@@ -26,6 +26,8 @@ from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffi
 from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, plan_booked
 
 CHUNK_SIZE = 2000
+# Far above any office's day; keeps a typo from overflowing the column into a server error.
+MAX_EXTRA_CASES = 10_000
 RELEASE_MANAGERS = frozenset({Role.OFFICE_HEAD, Role.REGIONAL_SUPERVISOR, Role.NATIONAL_ADMIN})
 
 
@@ -341,6 +343,11 @@ def recovery_capacity_set(
         errors["ends_on"] = ValidationError(_("The period ends before it starts."), code="period-reversed")
     elif ends_on < office.local_today():
         errors["ends_on"] = ValidationError(_("The period is over already."), code="period-past")
+    for name, value in (("weekday_extra", weekday_extra), ("saturday", saturday)):
+        if value > MAX_EXTRA_CASES:
+            errors[name] = ValidationError(
+                _("At most %(limit)s cases a day.") % {"limit": f"{MAX_EXTRA_CASES:,}"}, code="too-many"
+            )
     if weekday_extra == 0 and saturday == 0:
         errors["weekday_extra"] = ValidationError(
             _("Give overtime cases, Saturday cases, or both."), code="nothing-added"

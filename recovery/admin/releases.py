@@ -34,6 +34,7 @@ from offices.outages import outages_visible_to
 from offices.selectors import offices_with_role, user_scope
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import (
+    MAX_EXTRA_CASES,
     RELEASE_MANAGERS,
     recovery_capacity_set,
     release_office_pause,
@@ -45,8 +46,6 @@ CASE_CHANGE_URLS = {
     CaseKind.PASSPORT: "admin:applications_passportapplication_change",
     CaseKind.PERMIT: "admin:permits_staypermitapplication_change",
 }
-# Far above any office's day; keeps a typo from overflowing the column into a server error.
-MAX_EXTRA_CASES = 10_000
 
 
 def _state_label(state: str) -> str:

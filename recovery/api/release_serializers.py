@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from offices.models import Capability, Office
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.services import MAX_EXTRA_CASES
 
 RELEASE_OFFICE_STATES = [
     ("pending", _("Pending: the office's backlog is not counted yet")),
@@ -40,10 +41,6 @@ class CaseKindField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=CaseKind.choices, **kwargs)
-
-
-# Far above any office's day; keeps a typo from overflowing the column into a server error.
-MAX_EXTRA_CASES = 10_000
 
 
 class ReleaseOfficeSerializer(serializers.ModelSerializer):

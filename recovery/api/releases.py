@@ -10,7 +10,6 @@ are filtered by ``user_scope``. Pausing, resuming and adding capacity go through
 from typing import Any
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from rest_framework.views import APIView
 
 from casework.api.schema import IDEMPOTENCY_KEY
 from imigrasi.api.idempotency import idempotent
-from offices.outages import outages_visible_to
 from offices.selectors import offices_visible_to, user_scope
 from recovery.api.release_serializers import (
     RecoveryCapacityCreateSerializer,
@@ -32,7 +30,13 @@ from recovery.api.release_serializers import (
     ReleaseQueueEntrySerializer,
     ReleaseSerializer,
 )
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import CaseKind, RecoveryCapacity, ReleaseEntry
+from recovery.selectors import (
+    recovery_capacities_visible_to,
+    release_of_outage,
+    release_offices_visible_to,
+    release_queue_visible_to,
+)
 from recovery.services import (
     RELEASE_MANAGERS,
     recovery_capacity_set,
@@ -42,39 +46,6 @@ from recovery.services import (
 
 TAGS = ["recovery"]
 FINISHED = gettext_lazy("`release-office-finished`: every case of this office already has its date")
-
-
-def release_of_outage(user: AbstractBaseUser, outage_id: int) -> Release:
-    """The release of an outage the user may see; 404 when there is none or it is out of sight."""
-    visible = outages_visible_to(user).order_by().values("pk")
-    return get_object_or_404(Release.objects.filter(outage_id__in=visible), outage_id=outage_id)
-
-
-def release_offices_visible_to(user: AbstractBaseUser, release: Release) -> QuerySet[ReleaseOffice]:
-    """The release's offices in the user's scope, by office code."""
-    return (
-        ReleaseOffice.objects.filter(release=release)
-        .filter(user_scope(user).filter_for("office"))
-        .select_related("office")
-        .order_by("office__code")
-    )
-
-
-def release_queue_visible_to(user: AbstractBaseUser) -> QuerySet[ReleaseEntry]:
-    """Released cases still to be worked at the user's offices, each with its day.
-
-    An entry joins the queue when the job gives it its day; until then (the job running, or the
-    office paused) its office's progress counts it as not yet scheduled.
-    """
-    return (
-        ReleaseEntry.objects.filter(worked_at__isnull=True, expected_on__isnull=False)
-        .filter(user_scope(user).filter_for("office"))
-        .select_related("office", "passport_application", "permit_application", "release_office__release")
-    )
-
-
-def recovery_capacities_visible_to(user: AbstractBaseUser) -> QuerySet[RecoveryCapacity]:
-    return RecoveryCapacity.objects.filter(user_scope(user).filter_for("office")).select_related("office", "created_by")
 
 
 class ReleaseDetailView(APIView):

@@ -304,3 +304,17 @@ def test_an_earlier_day_is_a_field_error(small_smg, head):
             weekday_extra=5,
         )
     assert refused.value.error_dict["ends_on"][0].code == "period-reversed"
+
+
+def test_an_absurd_number_of_extra_cases_is_a_field_error(small_smg, head):
+    with pytest.raises(ValidationError) as refused:
+        recovery_capacity_set(
+            actor=head,
+            office=small_smg,
+            kind=CaseKind.PASSPORT,
+            starts_on=date(2026, 12, 23),
+            ends_on=date(2026, 12, 24),
+            weekday_extra=services.MAX_EXTRA_CASES + 1,
+        )
+    assert refused.value.error_dict["weekday_extra"][0].code == "too-many"
+    assert small_smg.recovery_capacities.count() == 0
