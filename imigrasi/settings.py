@@ -171,11 +171,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "permits.tasks.permits_remind_expiring_task",
         "schedule": crontab(hour=17, minute=40),
     },
-    # Every ten minutes: starts again any release whose task was lost (broker down at the
-    # resolution, a worker killed); finished and paused offices are left as they are.
+    # Every ten minutes (at 2, 12, … past the hour, apart from the others): starts again any
+    # release whose task was lost (broker down at the resolution, a worker killed); finished and
+    # paused offices are left as they are.
     "recovery-releases-resume": {
         "task": "recovery.tasks.releases_resume",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="2-59/10"),
     },
 }
 

@@ -40,7 +40,7 @@ def _state(application: PassportApplication) -> tuple:
     return stored.status, stored.version, stored.passport_number_voided
 
 
-def test_beat_schedule_runs_both_expiries_the_notification_sweep_and_the_key_purge():
+def test_beat_schedule_runs_the_expiries_the_sweeps_and_the_key_purge():
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert set(tasks) == {
         "applications.tasks.applications_expire_incomplete_task",
@@ -49,6 +49,7 @@ def test_beat_schedule_runs_both_expiries_the_notification_sweep_and_the_key_pur
         "imigrasi.tasks.idempotency_keys_purge",
         "permits.tasks.permits_expire_task",
         "permits.tasks.permits_remind_expiring_task",
+        "recovery.tasks.releases_resume",
     }
     assert all(isinstance(schedule, crontab) for schedule in tasks.values())
     app.loader.import_default_modules()  # what a worker does at start: discover every app's tasks
