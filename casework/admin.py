@@ -38,7 +38,7 @@ from casework.models import Case, Notification
 from casework.selectors import case_held_by
 from casework.workflow import Workflow
 from imigrasi.api.problems import Problem
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.outages import OutageActive
 from offices.roles import Role
 from offices.selectors import offices_visible_to, offices_with_role, user_scope
@@ -298,7 +298,7 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The outbox, for answering "was the applicant told?"; written only by the case services."""
 
     list_display = ["case_reference", "office", "event", "channel", "recipient", "status", "attempts", "created_at"]
@@ -307,12 +307,3 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["office"]
     show_full_result_count = False
     paginator = CappedCountPaginator
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
-        return False

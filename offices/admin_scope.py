@@ -49,3 +49,16 @@ class ScopedAdminMixin:
         # The admin calls this from its change, delete and history views when ``get_object``,
         # which reads through ``get_queryset``, finds nothing.
         raise Http404(self.not_found_message)
+
+
+class ReadOnlyAdminMixin:
+    """A list of rows that only services write: nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

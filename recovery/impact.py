@@ -36,7 +36,8 @@ from offices.models import Capability, Office, Outage, OutageScope
 from offices.selectors import Scope
 from recovery.kinds import KINDS, Kind
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
-from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, plan_booked
+from recovery.schedule import DailyCapacity, plan_allocate
+from recovery.services import daily_capacity_build
 
 # What the numbers of an impact are read from.
 BASIS_HELD = "held"  # an active outage: cases held now
@@ -243,49 +244,15 @@ def daily_capacities(
     for office in offices:
         after = afters[office.pk]
         for kind in KINDS:
-            capacities[office.pk, kind.name] = _capacity(
+            capacities[office.pk, kind.name] = daily_capacity_build(
                 office=office,
                 kind=kind,
                 after=after,
-                boosts=boosts.get((office.pk, kind.name), []),
+                capacities=boosts.get((office.pk, kind.name), []),
                 plans=plans.get(office.pk, []),
                 active_outages=active_outages,
             )
     return capacities
-
-
-def _capacity(
-    *,
-    office: Office,
-    kind: Kind,
-    after: date,
-    boosts: list[RecoveryCapacity],
-    plans: list[dict],
-    active_outages: list[Outage],
-) -> DailyCapacity:
-    # Keep in step with recovery.services.office_daily_capacity (a test compares the two).
-    slowdowns = tuple(
-        Slowdown(
-            percent=outage.capacity_percent,
-            until=office.local_date(outage.expected_end) if outage.expected_end else None,
-        )
-        for outage in active_outages
-        if outage.is_degraded and outage.covers(office) and kind.capabilities & set(outage.capabilities)
-    )
-    booked = plan_booked(
-        [(date.fromisoformat(day), count) for day, count in plan[kind.name] if day > after.isoformat()]
-        for plan in plans
-        if kind.name in plan
-    )
-    return DailyCapacity(
-        normal=kind.capacity(office),
-        boosts=tuple(
-            Boost(starts_on=row.starts_on, ends_on=row.ends_on, weekday_extra=row.weekday_extra, saturday=row.saturday)
-            for row in boosts
-        ),
-        slowdowns=slowdowns,
-        booked=booked,
-    )
 
 
 def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[OfficeImpact]:

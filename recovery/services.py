@@ -7,6 +7,7 @@ message under a unique key. A job killed half way and started again therefore fi
 with every case dated once and every message stored once; one run twice changes nothing.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -84,14 +85,38 @@ def released_capabilities(*, outage: Outage, office: Office, active_outages: lis
 def office_daily_capacity(
     *, office: Office, kind: Kind, after: date, active_outages: list[Outage], exclude_release: int | None = None
 ) -> DailyCapacity:
-    """``kind``'s daily capacity at ``office`` from the day after ``after``.
+    """``kind``'s daily capacity at ``office`` from the day after ``after``, read for one office."""
+    earlier = ReleaseOffice.objects.filter(office=office, plan__has_key=kind.name)
+    if exclude_release is not None:
+        earlier = earlier.exclude(release_id=exclude_release)
+    return daily_capacity_build(
+        office=office,
+        kind=kind,
+        after=after,
+        capacities=RecoveryCapacity.objects.filter(office=office, kind=kind.name, ends_on__gt=after),
+        plans=earlier.values_list("plan", flat=True),
+        active_outages=active_outages,
+    )
 
-    Takes in the office head's overtime and Saturday sessions, the slowdowns still running and
-    the days an earlier release has already promised.
+
+def daily_capacity_build(
+    *,
+    office: Office,
+    kind: Kind,
+    after: date,
+    capacities: Iterable[RecoveryCapacity],
+    plans: Iterable[dict],
+    active_outages: list[Outage],
+) -> DailyCapacity:
+    """``kind``'s daily capacity at ``office`` from the day after ``after``, from rows already read.
+
+    Takes in the office head's overtime and Saturday sessions (``capacities``), the slowdowns
+    still running and the days earlier releases' ``plans`` have already promised.
     """
     boosts = tuple(
         Boost(starts_on=row.starts_on, ends_on=row.ends_on, weekday_extra=row.weekday_extra, saturday=row.saturday)
-        for row in RecoveryCapacity.objects.filter(office=office, kind=kind.name, ends_on__gt=after)
+        for row in capacities
+        if row.kind == kind.name and row.ends_on > after
     )
     slowdowns = tuple(
         Slowdown(
@@ -101,12 +126,10 @@ def office_daily_capacity(
         for outage in active_outages
         if outage.is_degraded and outage.covers(office) and kind.capabilities & set(outage.capabilities)
     )
-    earlier = ReleaseOffice.objects.filter(office=office, plan__has_key=kind.name)
-    if exclude_release is not None:
-        earlier = earlier.exclude(release_id=exclude_release)
     booked = plan_booked(
         [(date.fromisoformat(day), count) for day, count in plan[kind.name] if day > after.isoformat()]
-        for plan in earlier.values_list("plan", flat=True)
+        for plan in plans
+        if kind.name in plan
     )
     return DailyCapacity(normal=kind.capacity(office), boosts=boosts, slowdowns=slowdowns, booked=booked)
 

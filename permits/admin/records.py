@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.admin import CappedCountPaginator, ScopedOfficeFilter, rupiah
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Outage
 from offices.outages import outages_active
 from permits.models import Foreigner, Sponsor, StayException, StayPermit, StayPermitApplication
@@ -104,20 +104,11 @@ def nationality_codes_named(term: str) -> list[str]:
 # Stay permit applications --------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """A scoped list written only by services: nobody adds, changes or deletes here."""
 
     show_full_result_count = False
     paginator = CappedCountPaginator
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(StayPermit)

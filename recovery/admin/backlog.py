@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Office, Region
 from recovery.backlog import backlog_scope, backlog_visible_to, held_cases_visible_to
 from recovery.kinds import KINDS
@@ -119,7 +119,7 @@ def _line(obj: BacklogOffice) -> OfficeBacklog:
 
 
 @admin.register(BacklogOffice)
-class BacklogOfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BacklogOfficeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The offices holding cases, each with its held cases per capability and the oldest."""
 
     list_display = [
@@ -145,15 +145,6 @@ class BacklogOfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[BacklogOffice]:
         """Only the offices holding cases: those are the backlog."""
         return super().get_queryset(request).filter(pk__in=sorted(_backlog(request)))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)

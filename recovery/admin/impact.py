@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin_outages import ActiveFilter
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Outage
 from offices.outages import outages_visible_to
 from offices.selectors import user_scope
@@ -26,7 +26,7 @@ from recovery.models import OutageImpact
 
 
 @admin.register(OutageImpact)
-class OutageImpactAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OutageImpactAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     not_found_message = _("No such outage.")
     list_display = ["id", "scope_label", "capabilities_display", "declared_at", "resolved_at", "held_display"]
     list_display_links = ["id", "scope_label"]
@@ -39,15 +39,6 @@ class OutageImpactAdmin(ScopedAdminMixin, admin.ModelAdmin):
         visible = outages_visible_to(request.user).values("pk")
         outages = OutageImpact.objects.filter(pk__in=visible).select_related("region", "office")
         return outages_with_held(outages, scope=user_scope(request.user))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Outage | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Outage | None = None) -> bool:
-        return False
 
     @admin.display(description=_("scope"))
     def scope_label(self, obj: Outage) -> str:

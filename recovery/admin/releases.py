@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.admin import CappedCountPaginator, ScopedOfficeFilter
 from imigrasi.api.problems import Problem
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import TimeZone
 from offices.outages import outages_visible_to
 from offices.selectors import offices_with_role, user_scope
@@ -62,7 +62,7 @@ def _state_label(state: str) -> str:
 
 
 @admin.register(Release)
-class ReleaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReleaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Releases of the outages the user may see, with progress counted over the offices they see."""
 
     not_found_message = _("No such release.")
@@ -84,16 +84,6 @@ class ReleaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
             offices_in_scope=Count("offices", filter=in_scope),
             offices_done=Count("offices", filter=in_scope & Q(offices__finished_at__isnull=False)),
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Release | None = None) -> bool:
-        # The record is written by the job only; pausing is its own view.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Release | None = None) -> bool:
-        return False
 
     @admin.display(description=_("scheduled"))
     def progress_display(self, obj: Release) -> str:
@@ -274,7 +264,7 @@ class ExpectedDateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReleaseEntry)
-class ReleaseEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReleaseEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The released cases of the offices in the user's scope, in the order to work them.
 
     An entry is listed once the job has given it its day. A page costs the same at any size: no
@@ -302,15 +292,6 @@ class ReleaseEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[ReleaseEntry]:
         return super().scoped_queryset(request).filter(expected_on__isnull=False)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ReleaseEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ReleaseEntry | None = None) -> bool:
-        return False
 
     @admin.display(description=_("case"))
     def case_link(self, obj: ReleaseEntry) -> str:
