@@ -143,11 +143,12 @@ class Command(BaseCommand):
             ReleaseOffice.objects.filter(release=release, total__gt=0).select_related("office").order_by("office__code")
         )
         self.stdout.write("")
+        resolved_on = parts[0].office.local_date(release.outage.resolved_at) if parts else None
         self.stdout.write(
-            f"Outage #{release.outage_id} resolved today. Release #{release.pk} gave each held case a day, in the "
-            "order the cases became ready,"
+            f"Outage #{release.outage_id} resolved on {resolved_on or '-'} (today). Release #{release.pk} gave each "
+            "held case a day, in the order"
         )
-        self.stdout.write("against its office's working days and daily capacity:")
+        self.stdout.write("the cases became ready, against its office's working days and daily capacity:")
         self.stdout.write(f"  {'office':<6}  {'cases':>6}  {'days':>4}  clears on")
         for part in parts:
             days = max(len(entries) for entries in part.plan.values())
