@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format messages upgrade-embedded-db clean
+.PHONY: run test lint format messages bench upgrade-embedded-db clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ format: $(VENV)/.dev
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages --locale id --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The release at national scale (bench/README.md), only ever against DATABASE_URL: a database of its own.
+# Refuses before installing anything; BENCH_ARGS passes options (BENCH_ARGS="--cases 7000").
+bench:
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench needs DATABASE_URL: a database of its own (createdb imigrasi_bench), never the embedded one." >&2; \
+		exit 2; \
+	fi
+	@$(MAKE) --no-print-directory $(VENV)/.dev
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) -m bench.release $(BENCH_ARGS)
 
 upgrade-embedded-db: $(VENV)/.runtime
 	$(PY) -c "from pathlib import Path; from imigrasi.embedded_postgres import upgrade; upgrade(Path('.data/postgres'))"
