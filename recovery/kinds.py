@@ -18,9 +18,11 @@ from recovery.models import CaseKind
 class Kind:
     name: CaseKind
     model: type[Case]
-    # The entry's foreign key to the case, and the related rows its notifications need.
+    # The entry's foreign key to the case; the related rows and the columns its message needs
+    # (the office is the chunk's own, so it is not read again).
     entry_field: str
     related: tuple[str, ...]
+    message_columns: tuple[str, ...]
     # The capabilities its held steps need: a slowdown of any of them slows the queue.
     capabilities: frozenset[str]
     capacity: Callable[[Office], int]
@@ -35,7 +37,8 @@ KINDS = (
         name=CaseKind.PASSPORT,
         model=PassportApplication,
         entry_field="passport_application",
-        related=("office", "applicant"),
+        related=("applicant",),
+        message_columns=("reference", "office", "applicant__email"),
         capabilities=frozenset({Capability.CENTRAL_RECORDS, Capability.PRINTING}),
         capacity=lambda office: office.passport_capacity,
         notifications=passport_schedule_notifications,
@@ -44,7 +47,8 @@ KINDS = (
         name=CaseKind.PERMIT,
         model=StayPermitApplication,
         entry_field="permit_application",
-        related=("office", "foreigner", "sponsor"),
+        related=("foreigner", "sponsor"),
+        message_columns=("reference", "office", "foreigner__full_name", "foreigner__email", "sponsor__email"),
         capabilities=frozenset({Capability.CENTRAL_RECORDS, Capability.PERMIT_ISSUANCE}),
         capacity=lambda office: office.permit_capacity,
         notifications=permit_schedule_notifications,

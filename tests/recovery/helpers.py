@@ -7,8 +7,12 @@ from applications.models import PassportApplication
 from applications.workflow import Status
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
-from recovery.models import Release
+from permits.models import StayPermitApplication
+from permits.services import permit_application_submit
+from permits.workflow import Status as PermitStatus
+from recovery.models import Release, ReleaseOffice
 from tests.applications.service_factories import PassportApplicationFactory
+from tests.permits.factories import intake, moved_to
 
 WIB = ZoneInfo("Asia/Jakarta")
 DOWN = [Capability.CENTRAL_RECORDS, Capability.PRINTING, Capability.PERMIT_ISSUANCE]
@@ -41,3 +45,17 @@ def resolved_on(actor, outage: Outage, moment: datetime) -> Release:
 
 def local(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=WIB)
+
+
+def permit_held(office: Office, actor, *, passport: str, ready_at: datetime) -> StayPermitApplication:
+    """A stay permit application approved before the outage, waiting for permit issuance since ``ready_at``."""
+    application = permit_application_submit(
+        actor=actor, **intake(office=office, foreigner={"passport_number": passport})
+    )
+    moved_to(application, PermitStatus.APPROVED)
+    StayPermitApplication.objects.filter(pk=application.pk).update(ready_at=ready_at)
+    return StayPermitApplication.objects.get(pk=application.pk)
+
+
+def part_of(release: Release, office: Office) -> ReleaseOffice:
+    return ReleaseOffice.objects.get(release=release, office=office)

@@ -11,10 +11,6 @@ from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from offices.selectors import Scope
-from permits.models import StayPermitApplication
-from permits.services import permit_application_submit
-from permits.workflow import PERMIT_WORKFLOW
-from permits.workflow import Status as PermitStatus
 from recovery.impact import (
     BASIS_HELD,
     BASIS_NONE,
@@ -29,8 +25,7 @@ from recovery.kinds import KINDS
 from recovery.models import CaseKind, ReleaseEntry, ReleaseOffice
 from recovery.services import office_daily_capacity, recovery_capacity_set, release_run
 from tests.factories import UserFactory
-from tests.permits.factories import intake
-from tests.recovery.helpers import held, local, national_outage, resolved_on
+from tests.recovery.helpers import held, local, national_outage, permit_held, resolved_on
 
 TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
 START = local(date(2026, 12, 1))
@@ -46,18 +41,6 @@ def client_for(user) -> APIClient:
 
 def url(outage: Outage) -> str:
     return f"/api/v1/outages/{outage.pk}/impact/"
-
-
-def permit_held(office: Office, actor, *, passport: str) -> StayPermitApplication:
-    """A stay permit application approved before the outage: it waits for permit issuance."""
-    application = permit_application_submit(
-        actor=actor, **intake(office=office, foreigner={"passport_number": passport})
-    )
-    awaiting = PERMIT_WORKFLOW.awaiting(StayPermitApplication(status=PermitStatus.APPROVED))
-    StayPermitApplication.objects.filter(pk=application.pk).update(
-        status=PermitStatus.APPROVED, awaiting=awaiting, ready_at=START
-    )
-    return application
 
 
 def counts(row) -> dict[str, int]:
@@ -84,7 +67,7 @@ def backlog(smg, sby, member) -> dict[str, Office]:
     held(smg, 3, start=START)
     held(smg, 2, start=START + timedelta(hours=1), status=Status.APPROVED)
     held(smg, 1, start=START, status=Status.SUBMITTED)  # waits for nothing the outage takes
-    permit_held(smg, member(Role.FRONT_DESK, office=smg), passport="AU1000001")
+    permit_held(smg, member(Role.FRONT_DESK, office=smg), passport="AU1000001", ready_at=START)
     held(sby, 4, start=START)
     return {"SMG": smg, "SBY": sby}
 

@@ -21,27 +21,9 @@ from recovery.services import (
     release_office_schedule,
     release_run,
 )
-from tests.recovery.helpers import held, local, national_outage, resolved_on
+from tests.recovery.helpers import held, local, national_outage, permit_held, resolved_on
 
 TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
-
-
-@pytest.fixture
-def head(member, smg):
-    return member(Role.OFFICE_HEAD, office=smg)
-
-
-@pytest.fixture
-def small_smg(smg) -> Office:
-    Office.objects.filter(pk=smg.pk).update(passport_capacity=3)
-    smg.refresh_from_db()
-    return smg
-
-
-@pytest.fixture
-def no_job(monkeypatch):
-    """No job starts on commit: the test runs it, as a worker would, or not at all (a lost task)."""
-    monkeypatch.setattr(services, "release_enqueue", lambda *, release_id: None)
 
 
 def entries_of(release: Release, office: Office) -> list[ReleaseEntry]:
@@ -318,3 +300,25 @@ def test_an_absurd_number_of_extra_cases_is_a_field_error(small_smg, head):
         )
     assert refused.value.error_dict["weekday_extra"][0].code == "too-many"
     assert small_smg.recovery_capacities.count() == 0
+
+
+class TestQueries:
+    """A chunk costs the same queries whatever its size: the job needs no query per case."""
+
+    @pytest.mark.parametrize("count", [2, 12])
+    def test_a_chunk_of_passports_and_permits(self, small_smg, national_admin, member, count, no_job, request):
+        held(small_smg, count, start=local(date(2026, 11, 2)))
+        desk = member(Role.FRONT_DESK, office=small_smg)
+        for number in range(count):
+            permit_held(small_smg, desk, passport=f"Q{number:07d}", ready_at=local(date(2026, 11, 2)))
+        release = resolved_on(national_admin, national_outage(national_admin), local(TUESDAY))
+        [part] = [part for part in services.release_enlist(release=release) if part.office_id == small_smg.pk]
+        django_assert_num_queries = request.getfixturevalue("django_assert_num_queries")
+
+        # Lock and read the office's part; date the entries; count them in; read each kind's cases;
+        # store the messages; read the ids to send; and the savepoint of the chunk's transaction
+        # inside the test's, with its release.
+        with django_assert_num_queries(9):
+            assert services.release_office_schedule_chunk(part_id=part.pk, chunk_size=100) is True
+
+        assert Notification.objects.filter(event="scheduled").count() == count + 2 * count

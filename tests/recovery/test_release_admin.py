@@ -15,7 +15,7 @@ from offices.roles import Role
 from recovery import services
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import recovery_capacity_set, release_run
-from tests.recovery.helpers import DOWN, held, local, national_outage, resolved_on
+from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, resolved_on
 
 TUESDAY = date(2026, 12, 22)
 RELEASES = reverse("admin:recovery_release_changelist")
@@ -37,23 +37,6 @@ def messages_of(response) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def small_smg(smg) -> Office:
-    Office.objects.filter(pk=smg.pk).update(passport_capacity=3)
-    smg.refresh_from_db()
-    return smg
-
-
-@pytest.fixture
-def head(member, small_smg):
-    return member(Role.OFFICE_HEAD, office=small_smg)
-
-
-@pytest.fixture
-def no_job(monkeypatch):
-    monkeypatch.setattr(services, "release_enqueue", lambda *, release_id: None)
-
-
-@pytest.fixture
 def release(small_smg, sby, national_admin, no_job) -> Release:
     """A national outage resolved on a Tuesday: 5 passports held at Semarang, 2 at Surabaya; enlisted."""
     held(small_smg, 5, start=local(date(2026, 12, 1)))
@@ -61,10 +44,6 @@ def release(small_smg, sby, national_admin, no_job) -> Release:
     release = resolved_on(national_admin, national_outage(national_admin), local(TUESDAY))
     services.release_enlist(release=release)
     return release
-
-
-def part_of(release: Release, office: Office) -> ReleaseOffice:
-    return ReleaseOffice.objects.get(release=release, office=office)
 
 
 class TestReleases:

@@ -9,15 +9,10 @@ from applications.services import application_act
 from offices.models import Office, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
-from permits.models import StayPermitApplication
-from permits.services import permit_application_submit
-from permits.workflow import PERMIT_WORKFLOW
-from permits.workflow import Status as PermitStatus
 from recovery import services
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry
 from recovery.services import recovery_capacity_set, release_run
-from tests.permits.factories import intake
-from tests.recovery.helpers import DOWN, held, local, national_outage, resolved_on
+from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, permit_held, resolved_on
 
 TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
 QUEUE = "/api/v1/release-queue/"
@@ -52,26 +47,8 @@ def invalid_params(response) -> dict[str, str]:
 
 
 @pytest.fixture
-def small_smg(smg) -> Office:
-    Office.objects.filter(pk=smg.pk).update(passport_capacity=3, permit_capacity=1)
-    smg.refresh_from_db()
-    return smg
-
-
-@pytest.fixture
-def head(member, smg):
-    return member(Role.OFFICE_HEAD, office=smg)
-
-
-@pytest.fixture
 def desk(member, smg):
     return member(Role.FRONT_DESK, office=smg)
-
-
-@pytest.fixture
-def no_job(monkeypatch):
-    """No job starts on commit: each test runs it (or part of it) itself."""
-    monkeypatch.setattr(services, "release_enqueue", lambda *, release_id: None)
 
 
 @pytest.fixture
@@ -80,22 +57,6 @@ def release(small_smg, sby, national_admin, no_job) -> Release:
     held(small_smg, 5, start=local(date(2026, 12, 1)))
     held(sby, 2, start=local(date(2026, 12, 2)))
     return resolved_on(national_admin, national_outage(national_admin), local(TUESDAY))
-
-
-def held_permit(office: Office, actor, *, passport: str, ready: date) -> StayPermitApplication:
-    """A stay permit application approved before the outage: it waits for permit issuance."""
-    application = permit_application_submit(
-        actor=actor, **intake(office=office, foreigner={"passport_number": passport})
-    )
-    awaiting = PERMIT_WORKFLOW.awaiting(StayPermitApplication(status=PermitStatus.APPROVED))
-    StayPermitApplication.objects.filter(pk=application.pk).update(
-        status=PermitStatus.APPROVED, awaiting=awaiting, ready_at=local(ready)
-    )
-    return StayPermitApplication.objects.get(pk=application.pk)
-
-
-def part_of(release: Release, office: Office) -> ReleaseOffice:
-    return ReleaseOffice.objects.get(release=release, office=office)
 
 
 class TestProgress:
@@ -283,7 +244,7 @@ def queue(small_smg, sby, member, national_admin, no_job) -> dict[str, list]:
     """Semarang: 4 passports (3 a day) and 2 permits (1 a day); Surabaya: 1 passport; all dated."""
     smg_desk = member(Role.FRONT_DESK, office=small_smg)
     permits = [
-        held_permit(small_smg, smg_desk, passport=f"P0000000{index}", ready=date(2026, 11, 20 + index))
+        permit_held(small_smg, smg_desk, passport=f"P0000000{index}", ready_at=local(date(2026, 11, 20 + index)))
         for index in range(2)
     ]
     passports = held(small_smg, 4, start=local(date(2026, 12, 1)))
@@ -372,7 +333,7 @@ class TestQueue:
     ):
         smg_desk = member(Role.FRONT_DESK, office=small_smg)
         for index in range(count // 2):
-            held_permit(small_smg, smg_desk, passport=f"Q{index:08d}", ready=date(2026, 11, 20))
+            permit_held(small_smg, smg_desk, passport=f"Q{index:08d}", ready_at=local(date(2026, 11, 20)))
         held(small_smg, count - count // 2, start=local(date(2026, 12, 1)))
         release_run(release=resolved_on(national_admin, national_outage(national_admin), local(TUESDAY)))
         client = client_for(smg_desk)
