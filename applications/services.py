@@ -22,6 +22,7 @@ from applications.workflow import PASSPORT_WORKFLOW, SUBMIT_ROLES, Status
 from casework.errors import ActionForbidden
 from casework.references import reference_next
 from casework.services import (
+    case_changed,
     case_transition,
     errors_prefixed,
     history_context,
@@ -150,6 +151,7 @@ def application_submit(
             capability_guard(office=office, capability=Capability.EXPRESS_SERVICE)
         application.reference = reference_next(office=office)
         application.save()
+        case_changed.send(sender=PassportApplication, case=application)
     return application
 
 
@@ -212,6 +214,7 @@ def applications_expire(*, status: str, older_than: timedelta, field: str, reaso
                 application.expire(reason=reason)
                 application.version += 1
                 application.save()
+            case_changed.send(sender=PassportApplication, case=application)
             for message in application_notifications(application, "cancelled"):
                 notification_queue(notification=message)
             expired += 1

@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 # Sent inside the transition's transaction when a case leaves a step that needed ``capability``
 # (arguments: case, capability): whoever scheduled that step learns it has been worked.
 case_step_left = Signal()
+# Sent inside the transaction after a case is created or changes status (argument: case, with its
+# office loaded): whoever keeps numbers about cases learns that the case's office has changed.
+case_changed = Signal()
 
 
 def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = "", office: str = "") -> Any:
@@ -128,6 +131,7 @@ def case_transition(
             locked.version += 1
             case_readiness_set(case=locked, workflow=workflow)
             locked.save()
+        case_changed.send(sender=type(locked), case=locked)
         if left:
             case_step_left.send(sender=type(locked), case=locked, capability=left)
         if step.notify and notification is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from casework.errors import ActionForbidden
 from casework.references import reference_next
 from casework.services import (
+    case_changed,
     case_transition,
     errors_prefixed,
     history_context,
@@ -218,6 +219,7 @@ def permit_application_submit(
             if _constraint_violated(error) != ONE_OPEN_CONSTRAINT:
                 raise
             raise _open_application_refusal() from error
+        case_changed.send(sender=StayPermitApplication, case=application)
     return application
 
 
