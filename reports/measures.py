@@ -1,0 +1,259 @@
+"""The measures of the daily rollup and how each is counted, set-based, from the case tables.
+
+Every measure is dated by one timestamp of the case, converted to the office's own date (WIB,
+WITA or WIT: ``Office.timezone``) in the database, so a case taken in at 23:30 WIB counts on that
+WIB day while one taken in at the same instant in Denpasar counts on the next WITA day.
+
+Passport applications (``PassportApplication``):
+
+- ``passport_received``, keyed ``application_type:channel`` (``new:appointment``): ``created_at``;
+- ``passport_verified``: ``verified_at``; ``passport_biometrics``: ``biometrics_captured_at``;
+- ``passport_approved``: ``approved_at``; ``passport_rejected``: ``rejected_at``;
+- ``passport_printed``: ``printed_at``; ``passport_issued`` (handed over): ``issued_at``;
+- ``passport_cancelled`` (cancelled or expired): ``cancelled_at``;
+- ``sla_met`` / ``sla_breached``: passports printed that day (``printed_at``) whose local print
+  date is on or before / after ``sla_due_date``, as ``PassportApplication.sla_breached`` decides.
+
+Stay permit applications (``StayPermitApplication``):
+
+- ``permit_received``, keyed by permit type (``ITAS``): ``created_at``;
+- ``permit_approved``: ``approved_at``; ``permit_rejected``: ``rejected_at``;
+- ``permit_issued``, keyed by permit type: ``issued_at``; ``permit_cancelled``: ``cancelled_at``.
+
+Both:
+
+- ``revenue_idr``, keyed ``passport`` / ``permit``: the sum of ``amount_paid_idr``, by ``paid_at``;
+- ``held``, keyed ``passport`` / ``permit``: the cases held by a blocking outage at the end of the
+  day. A case is held from the later of its ``ready_at`` and the outage's ``declared_at``. For a
+  resolved outage the cases are those its release enlisted (``ReleaseEntry``), held until its
+  ``resolved_at``: they count on each day from the local date the hold began to the day before the
+  local date of the resolution. For an active blocking outage they are the cases held now (awaiting
+  a capability it takes down at their office), counted from the day the hold began through today
+  (today's number is "held so far"). A case held by two overlapping outages counts once a day.
+
+Only the timestamps as they stand are counted: a case verified on Monday and rejected on Tuesday
+counts once in ``passport_verified`` on Monday and once in ``passport_rejected`` on Tuesday.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import CharField, Count, F, Func, QuerySet, Sum, Value
+from django.db.models.fields import DateField
+from django.db.models.functions import Concat
+
+from applications.models import PassportApplication
+from offices.models import Office, Outage, OutageScope
+from permits.models import StayPermitApplication
+from recovery.models import CaseKind, Release, ReleaseEntry, ReleaseOffice
+
+Key = tuple[date, str, str]
+
+# (measure, timestamp) counted without a key.
+PASSPORT_COUNTS = (
+    ("passport_verified", "verified_at"),
+    ("passport_biometrics", "biometrics_captured_at"),
+    ("passport_approved", "approved_at"),
+    ("passport_rejected", "rejected_at"),
+    ("passport_printed", "printed_at"),
+    ("passport_issued", "issued_at"),
+    ("passport_cancelled", "cancelled_at"),
+)
+PERMIT_COUNTS = (
+    ("permit_approved", "approved_at"),
+    ("permit_rejected", "rejected_at"),
+    ("permit_cancelled", "cancelled_at"),
+)
+MEASURES = (
+    "passport_received",
+    *(measure for measure, _field in PASSPORT_COUNTS),
+    "sla_met",
+    "sla_breached",
+    "permit_received",
+    *(measure for measure, _field in PERMIT_COUNTS),
+    "permit_issued",
+    "revenue_idr",
+    "held",
+)
+
+
+class LocalDate(Func):
+    """The date of a timestamp column in the office's time zone: ``timezone(zone, column)::date``."""
+
+    function = "timezone"
+    output_field = DateField()
+
+    def __init__(self, zone: str, field: str) -> None:
+        super().__init__(Value(zone), F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"({sql})::date", params
+
+
+def local_bounds(office: Office, start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants where the office's day ``start`` begins and the day after ``end`` begins."""
+    zone = office.zone
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def _grouped(
+    queryset: QuerySet, *, office: Office, field: str, bounds: tuple[datetime, datetime], measure: str, key, value
+) -> QuerySet:
+    """Rows (day, measure, key, value) of one measure: cases of ``office`` dated by ``field`` in ``bounds``."""
+    return (
+        queryset.filter(office=office, **{f"{field}__gte": bounds[0], f"{field}__lt": bounds[1]})
+        .annotate(
+            r_day=LocalDate(office.timezone, field), r_measure=Value(measure, output_field=CharField()), r_key=key
+        )
+        .values("r_day", "r_measure", "r_key")
+        .annotate(r_value=value)
+        .order_by()
+    )
+
+
+def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, str, int]]:
+    """Every measure but ``held``, in one query: a UNION ALL of one GROUP BY per measure."""
+    bounds = local_bounds(office, start, end)
+    passports = PassportApplication.objects.all()
+    permits = StayPermitApplication.objects.all()
+    empty = Value("", output_field=CharField())
+    count = Count("pk")
+    parts = [
+        _grouped(
+            passports,
+            office=office,
+            field="created_at",
+            bounds=bounds,
+            measure="passport_received",
+            key=Concat(F("application_type"), Value(":"), F("channel"), output_field=CharField()),
+            value=count,
+        ),
+        *(
+            _grouped(passports, office=office, field=field, bounds=bounds, measure=measure, key=empty, value=count)
+            for measure, field in PASSPORT_COUNTS
+        ),
+        _grouped(
+            passports.filter(sla_due_date__gte=LocalDate(office.timezone, "printed_at")),
+            office=office,
+            field="printed_at",
+            bounds=bounds,
+            measure="sla_met",
+            key=empty,
+            value=count,
+        ),
+        _grouped(
+            passports.filter(sla_due_date__lt=LocalDate(office.timezone, "printed_at")),
+            office=office,
+            field="printed_at",
+            bounds=bounds,
+            measure="sla_breached",
+            key=empty,
+            value=count,
+        ),
+        _grouped(
+            permits,
+            office=office,
+            field="created_at",
+            bounds=bounds,
+            measure="permit_received",
+            key=F("permit_type"),
+            value=count,
+        ),
+        *(
+            _grouped(permits, office=office, field=field, bounds=bounds, measure=measure, key=empty, value=count)
+            for measure, field in PERMIT_COUNTS
+        ),
+        _grouped(
+            permits,
+            office=office,
+            field="issued_at",
+            bounds=bounds,
+            measure="permit_issued",
+            key=F("permit_type"),
+            value=count,
+        ),
+        *(
+            _grouped(
+                queryset.filter(amount_paid_idr__isnull=False),
+                office=office,
+                field="paid_at",
+                bounds=bounds,
+                measure="revenue_idr",
+                key=Value(kind, output_field=CharField()),
+                value=Sum("amount_paid_idr"),
+            )
+            for kind, queryset in ((CaseKind.PASSPORT.value, passports), (CaseKind.PERMIT.value, permits))
+        ),
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    return [(row["r_day"], row["r_measure"], row["r_key"], row["r_value"]) for row in union]
+
+
+def _held(office: Office, start: date, end: date) -> list[tuple[date, str, str, int]]:
+    """The ``held`` measure in one query: hold intervals joined to the days of the range."""
+    passport_table = PassportApplication._meta.db_table
+    permit_table = StayPermitApplication._meta.db_table
+    outage_table = Outage._meta.db_table
+    covering = (
+        f"o.resolved_at IS NULL AND o.capacity_percent IS NULL AND ("
+        f"o.scope = '{OutageScope.NATIONAL.value}' "
+        f"OR (o.scope = '{OutageScope.REGION.value}' AND o.region_id = %(region)s) "
+        f"OR (o.scope = '{OutageScope.OFFICE.value}' AND o.office_id = %(office)s))"
+    )
+    active = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, c.id AS case_id, GREATEST(c.ready_at, o.declared_at) AS held_from, "
+        f"NULL::timestamptz AS held_until FROM {table} c JOIN {outage_table} o ON {covering} "
+        f"AND c.awaiting = ANY(o.capabilities) WHERE c.office_id = %(office)s AND c.awaiting <> ''"
+        for kind, table in ((CaseKind.PASSPORT.value, passport_table), (CaseKind.PERMIT.value, permit_table))
+    )
+    sql = f"""
+        WITH holds AS (
+            SELECT e.kind, COALESCE(e.passport_application_id, e.permit_application_id) AS case_id,
+                   GREATEST(e.ready_at, o.declared_at) AS held_from, o.resolved_at AS held_until
+            FROM {ReleaseEntry._meta.db_table} e
+            JOIN {ReleaseOffice._meta.db_table} ro ON ro.id = e.release_office_id
+            JOIN {Release._meta.db_table} r ON r.id = ro.release_id
+            JOIN {outage_table} o ON o.id = r.outage_id
+            WHERE e.office_id = %(office)s AND o.resolved_at IS NOT NULL
+              AND o.resolved_at >= %(lower)s AND o.declared_at < %(upper)s
+            UNION ALL {active}
+        )
+        SELECT d.day::date, h.kind, COUNT(DISTINCT h.case_id)
+        FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS d(day)
+        JOIN holds h ON timezone(%(zone)s, h.held_from)::date <= d.day::date
+            AND (
+                (h.held_until IS NULL AND d.day::date <= timezone(%(zone)s, now())::date)
+                OR d.day::date < timezone(%(zone)s, h.held_until)::date
+            )
+        GROUP BY 1, 2
+    """
+    lower, upper = local_bounds(office, start, end)
+    params = {
+        "office": office.pk,
+        "region": office.region_id,
+        "zone": office.timezone,
+        "start": start,
+        "end": end,
+        "lower": lower,
+        "upper": upper,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(day, "held", kind, count) for day, kind, count in cursor.fetchall()]
+
+
+def rollup_compute(*, office: Office, start: date, end: date) -> dict[Key, int]:
+    """Every non-zero measure of ``office`` for its local days ``start`` to ``end`` (inclusive).
+
+    Two queries whatever the number of days or cases: the counted measures in one UNION ALL of
+    GROUP BY queries, and ``held``. Zeros are left out: a missing row means zero.
+    """
+    values: dict[Key, int] = defaultdict(int)
+    for day, measure, key, value in (*_counted(office, start, end), *_held(office, start, end)):
+        values[(day, measure, key)] += int(value or 0)
+    return {key: value for key, value in values.items() if value}
