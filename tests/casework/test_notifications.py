@@ -41,6 +41,11 @@ def test_the_table_names_the_notifying_actions():
     }
 
 
+def sending(callbacks: list) -> list:
+    """The callbacks that send a notification: a change also refreshes its office's daily rollup."""
+    return [callback for callback in callbacks if callback.__qualname__.startswith("notification_queue")]
+
+
 @pytest.mark.parametrize(("action", "source", "role", "event"), NOTIFYING)
 def test_change_stores_one_notification_and_sends_one_email(
     offices, member, django_capture_on_commit_callbacks, action, source, role, event
@@ -53,7 +58,7 @@ def test_change_stores_one_notification_and_sends_one_email(
         )
         # Nothing is sent before the change commits.
         assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(sending(callbacks)) == 1
 
     notification = Notification.objects.get()
     assert (notification.event, notification.case_reference, notification.office) == (
@@ -119,7 +124,7 @@ def test_no_email_address_is_undeliverable(offices, member, django_capture_on_co
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         application_act(application=application, action="approve", actor=member(Role.ADJUDICATOR, office=smg))
-    assert callbacks == []
+    assert sending(callbacks) == []
     notification = Notification.objects.get()
     assert (notification.status, notification.attempts) == (NotificationStatus.UNDELIVERABLE, 0)
     assert notification_send(notification.pk) == "skipped"
