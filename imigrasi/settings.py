@@ -100,6 +100,17 @@ else:
     DATABASES = {"default": embedded_postgres.database_settings(EMBEDDED_POSTGRES_DIR)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reports read from a replica when REPORTS_DATABASE_URL is set (reports/routers.py); writes stay
+# on default. Tests read the replica's rows from the test database of default.
+REPORTS_DATABASE_URL = env.str("REPORTS_DATABASE_URL", default="")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = {
+        **env.db_url_config(REPORTS_DATABASE_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["reports.routers.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared by every web process in production (throttling counts live here).
