@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,10 @@ from offices.selectors import user_scope
 from recovery.kinds import KINDS, Kind, schedule_key
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, plan_booked
+
+# Sent once every office a release covers has been enlisted (argument: release): what the outage
+# held is then on record, office by office, for whoever counts it.
+release_enlisted = Signal()
 
 CHUNK_SIZE = 2000
 # Far above any office's day; keeps a typo from overflowing the column into a server error.
@@ -68,6 +73,7 @@ def release_enlist(*, release: Release) -> list[ReleaseOffice]:
         for office in _covered_offices(outage)
     ]
     Release.objects.filter(pk=release.pk, enlisted_at__isnull=True).update(enlisted_at=timezone.now())
+    release_enlisted.send(sender=Release, release=release)
     return parts
 
 

@@ -1,4 +1,4 @@
-"""Receivers: a case change, or an outage's resolution, refreshes the rollup once it has committed."""
+"""Receivers: a case change, or the release of an outage's backlog, refreshes the rollup after commit."""
 
 from typing import Any
 
@@ -7,7 +7,8 @@ from django.dispatch import receiver
 
 from casework.services import case_changed, task_enqueue
 from offices.models import Office, Outage
-from offices.outages import outage_resolved
+from recovery.models import Release
+from recovery.services import release_enlisted
 
 
 @receiver(case_changed)
@@ -23,12 +24,14 @@ def rollup_on_case_change(sender: type, case: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task_enqueue(rollup_refresh_task, office_id, day))
 
 
-@receiver(outage_resolved)
-def rollup_on_outage_resolved(sender: type[Outage], outage: Outage, **kwargs: Any) -> None:
-    """Queue, after commit, one refresh per covered office of its days from declaration to resolution."""
-    if outage.is_degraded:
-        return  # A slowdown holds nothing.
-    outage_id = outage.pk
+@receiver(release_enlisted)
+def rollup_on_release_enlisted(sender: type[Release], release: Release, **kwargs: Any) -> None:
+    """Queue, after commit, one refresh per covered office of its days from declaration to resolution.
+
+    Heard when the release has enlisted every office, not at the resolution: the held cases of a
+    resolved outage are counted from its release's entries, which exist only from then on.
+    """
+    outage_id = release.outage_id
     transaction.on_commit(lambda: _outage_refresh_enqueue(outage_id))
 
 

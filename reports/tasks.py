@@ -12,9 +12,8 @@ from reports.services import rollup_refresh
 def rollup_refresh_task(office_id: int, first_day: str, last_day: str | None = None) -> int:
     """Refresh one office's local days ``first_day`` to ``last_day`` (one day without it).
 
-    The ``held`` measure of a resolved outage is read from its release's entries: the refresh
-    queued on resolution is queued after the release job (its receiver runs first), and a
-    ``rebuild_rollups`` completes any day refreshed before a worker had enlisted them.
+    The ``held`` measure of a resolved outage is read from its release's entries, so the
+    refresh of an outage's days is queued once its release has enlisted every office.
     """
     office = Office.objects.get(pk=office_id)
     start = date.fromisoformat(first_day)
