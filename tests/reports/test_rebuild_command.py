@@ -33,11 +33,11 @@ def test_a_rebuild_prints_each_difference_and_a_second_finds_none(cases, offices
         "DPS 2026-04-01 passport_received[new:appointment]: 0 → 1",
         "SMG 2026-03-01 passport_received[new:appointment]: 0 → 1",
         "SMG 2026-03-31 passport_received[new:appointment]: 0 → 1",
-        "2 offices rebuilt: 3 added, 0 changed, 0 removed.",
+        "2 kantor dibangun ulang: 3 ditambahkan, 0 diubah, 0 dihapus.",
     ]
     assert "4/4" in err  # two months for each office, on the progress bar
     out, _err = rebuild("--office", "SMG", "DPS", "--from", "2026-03-01", "--to", "2026-04-30")
-    assert out.splitlines() == ["2 offices rebuilt: 0 added, 0 changed, 0 removed."]
+    assert out.splitlines() == ["2 kantor dibangun ulang: 0 ditambahkan, 0 diubah, 0 dihapus."]
 
 
 def test_a_rebuild_finds_and_fixes_exactly_a_tampered_row(cases):
@@ -48,7 +48,7 @@ def test_a_rebuild_finds_and_fixes_exactly_a_tampered_row(cases):
 
     assert out.splitlines() == [
         "SMG 2026-03-31 passport_received[new:appointment]: 40 → 1",
-        "1 offices rebuilt: 0 added, 1 changed, 0 removed.",
+        "1 kantor dibangun ulang: 0 ditambahkan, 1 diubah, 0 dihapus.",
     ]
     assert DailyRollup.objects.get(office=cases, day=date(2026, 3, 31)).value == 1
 
@@ -63,7 +63,7 @@ def test_by_default_every_office_from_its_first_case_to_today(cases, offices):
         "SBY 2025-12-31 held[permit]: 2 → 0",
         "SMG 2026-03-01 passport_received[new:appointment]: 0 → 1",
         "SMG 2026-03-31 passport_received[new:appointment]: 0 → 1",
-        "3 offices rebuilt: 3 added, 0 changed, 1 removed.",
+        "3 kantor dibangun ulang: 3 ditambahkan, 0 diubah, 1 dihapus.",
     ]
     assert set(DailyRollup.objects.values_list("office__code", "day", "value")) == {
         ("DPS", date(2026, 4, 1), 1),
@@ -75,10 +75,10 @@ def test_by_default_every_office_from_its_first_case_to_today(cases, offices):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--office", "SMG", "XXX", "YYY"], "Unknown office: XXX, YYY."),
-        (["--from", "2026-03-31", "--to", "2026-03-01"], "--from 2026-03-31 is after --to 2026-03-01."),
-        (["--from", "2026-02-30"], "“2026-02-30” is not a date (YYYY-MM-DD)."),
-        (["--to", "31/03/2026"], "“31/03/2026” is not a date (YYYY-MM-DD)."),
+        (["--office", "SMG", "XXX", "YYY"], "Kantor tidak dikenal: XXX, YYY."),
+        (["--from", "2026-03-31", "--to", "2026-03-01"], "--from 2026-03-31 jatuh setelah --to 2026-03-01."),
+        (["--from", "2026-02-30"], "“2026-02-30” bukan tanggal (YYYY-MM-DD)."),
+        (["--to", "31/03/2026"], "“31/03/2026” bukan tanggal (YYYY-MM-DD)."),
     ],
 )
 def test_bad_options_are_refused_and_nothing_is_written(cases, args, message):
@@ -92,5 +92,5 @@ def test_a_start_after_today_is_refused(cases):
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     with pytest.raises(CommandError) as raised:
         rebuild("--from", tomorrow)
-    assert str(raised.value) == f"--from {tomorrow} is after today."
+    assert str(raised.value) == f"--from {tomorrow} jatuh setelah hari ini."
     assert DailyRollup.objects.count() == 0
