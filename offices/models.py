@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -219,6 +220,7 @@ class Outage(models.Model):
         _("remaining capacity (%)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_(
             "Leave empty when the capabilities are down. For a slowdown, the share of normal daily "
             "capacity that remains (1-99): steps are allowed, and the backlog is scheduled at this rate."

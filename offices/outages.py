@@ -129,6 +129,16 @@ def _offices_in(*, scope: str, region: Region | None, office: Office | None) -> 
     return Office.objects.all()
 
 
+def outage_offices(outage: Outage) -> QuerySet[Office]:
+    """The offices ``outage`` covers: all active offices, its region's, or its one office."""
+    offices = Office.objects.filter(is_active=True)
+    if outage.scope == OutageScope.REGION:
+        return offices.filter(region_id=outage.region_id)
+    if outage.scope == OutageScope.OFFICE:
+        return offices.filter(pk=outage.office_id)
+    return offices
+
+
 def outage_can_manage(*, actor: AbstractBaseUser, scope: str, region: Region | None, office: Office | None) -> bool:
     """National outages by a national administrator; a region's by its supervisor; an office's by its head.
 

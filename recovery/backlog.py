@@ -118,17 +118,9 @@ def held_cases(*, kind: Kind, outages: Iterable[Outage]) -> QuerySet:
 
 
 def holding_outages(outages: Sequence[Outage], *, office_id: int, region_id: int, capability: str) -> tuple[int, ...]:
-    """Ids of the ``outages`` that take ``capability`` down at the office: ``Outage.covers`` by ids."""
-    return tuple(
-        outage.pk
-        for outage in outages
-        if capability in outage.capabilities
-        and (
-            outage.scope == OutageScope.NATIONAL
-            or (outage.scope == OutageScope.REGION and outage.region_id == region_id)
-            or (outage.scope == OutageScope.OFFICE and outage.office_id == office_id)
-        )
-    )
+    """Ids of the ``outages`` that take ``capability`` down at the office, known by its ids only."""
+    office = Office(pk=office_id, region_id=region_id)
+    return tuple(outage.pk for outage in outages if capability in outage.capabilities and outage.covers(office))
 
 
 def _filtered(

@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from offices.models import Capability, Office, Outage, OutageScope
+from offices.outages import outage_offices
 from offices.selectors import Scope
 from recovery.kinds import KINDS, Kind
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
@@ -96,16 +97,6 @@ class Impact:
     @property
     def offices_affected(self) -> int:
         return len(self.offices)
-
-
-def outage_offices(outage: Outage) -> QuerySet[Office]:
-    """The offices ``outage`` covers: all active offices, its region's, or its one office."""
-    offices = Office.objects.filter(is_active=True)
-    if outage.scope == OutageScope.REGION:
-        return offices.filter(region_id=outage.region_id)
-    if outage.scope == OutageScope.OFFICE:
-        return offices.filter(pk=outage.office_id)
-    return offices
 
 
 def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | None = None) -> Impact:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from casework.models import Notification, NotificationStatus
 from casework.services import task_enqueue
-from offices.models import Office, Outage, OutageScope
+from offices.models import Office, Outage
+from offices.outages import outage_offices
 from offices.roles import Role
 from offices.selectors import user_scope
 from recovery.kinds import KINDS, Kind, schedule_key
@@ -55,22 +56,13 @@ def release_enqueue(*, release_id: int) -> None:
     task_enqueue(release_run_task, release_id)
 
 
-def _covered_offices(outage: Outage) -> list[Office]:
-    offices = Office.objects.filter(is_active=True).select_related("region").order_by("code")
-    if outage.scope == OutageScope.REGION:
-        offices = offices.filter(region_id=outage.region_id)
-    elif outage.scope == OutageScope.OFFICE:
-        offices = offices.filter(pk=outage.office_id)
-    return list(offices)
-
-
 def release_enlist(*, release: Release) -> list[ReleaseOffice]:
     """Enlist every office the outage covered (each once, each in its own transaction)."""
     outage = release.outage
     active = list(Outage.objects.active().select_related("region", "office"))
     parts = [
         release_office_enlist(release=release, office=office, active_outages=active)
-        for office in _covered_offices(outage)
+        for office in outage_offices(outage).select_related("region").order_by("code")
     ]
     Release.objects.filter(pk=release.pk, enlisted_at__isnull=True).update(enlisted_at=timezone.now())
     release_enlisted.send(sender=Release, release=release)

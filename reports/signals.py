@@ -6,7 +6,8 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from casework.services import case_changed, task_enqueue
-from offices.models import Office, Outage
+from offices.models import Outage
+from offices.outages import outage_offices
 from recovery.models import Release
 from recovery.services import release_enlisted
 
@@ -39,8 +40,7 @@ def _outage_refresh_enqueue(outage_id: int) -> None:
     from reports.tasks import rollup_refresh_task
 
     outage = Outage.objects.get(pk=outage_id)
-    for office in Office.objects.all():
-        if outage.covers(office):
-            first = office.local_date(outage.declared_at).isoformat()
-            last = office.local_date(outage.resolved_at).isoformat()
-            task_enqueue(rollup_refresh_task, office.pk, first, last)
+    for office in outage_offices(outage):
+        first = office.local_date(outage.declared_at).isoformat()
+        last = office.local_date(outage.resolved_at).isoformat()
+        task_enqueue(rollup_refresh_task, office.pk, first, last)

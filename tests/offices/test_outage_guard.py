@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from applications.models import PassportApplication
@@ -279,3 +279,18 @@ def test_a_refusal_summary_names_no_capacity_for_a_blocking_outage(offices, memb
     refusal = _refused(offices["SMG"], member, "approve")
 
     assert refusal.extra["outages"][0]["capacity_percent"] is None
+
+
+@pytest.mark.parametrize("percent", [0, 100])
+def test_the_service_refuses_a_slowdown_out_of_range_on_its_field(offices, national_admin, percent):
+    with pytest.raises(ValidationError) as refused:
+        outage_declare(
+            actor=national_admin,
+            scope=OutageScope.NATIONAL,
+            capabilities=[Capability.PRINTING],
+            reason="Lambat",
+            capacity_percent=percent,
+        )
+
+    assert list(refused.value.error_dict) == ["capacity_percent"]
+    assert not Outage.objects.exists()
