@@ -6,7 +6,11 @@ WIB day while one taken in at the same instant in Denpasar counts on the next WI
 
 Passport applications (``PassportApplication``):
 
-- ``passport_received``, keyed ``application_type:channel`` (``new:appointment``): ``created_at``;
+- ``passport_received``, keyed ``application_type:channel`` (``new:appointment``): ``created_at``.
+
+The other passport measures are keyed by ``application_type`` (``renewal``), so that every report
+can be narrowed to one type:
+
 - ``passport_verified``: ``verified_at``; ``passport_biometrics``: ``biometrics_captured_at``;
 - ``passport_approved``: ``approved_at``; ``passport_rejected``: ``rejected_at``;
 - ``passport_printed``: ``printed_at``; ``passport_issued`` (handed over): ``issued_at``;
@@ -14,11 +18,11 @@ Passport applications (``PassportApplication``):
 - ``sla_met`` / ``sla_breached``: passports printed that day (``printed_at``) whose local print
   date is on or before / after ``sla_due_date``, as ``PassportApplication.sla_breached`` decides.
 
-Stay permit applications (``StayPermitApplication``):
+Stay permit applications (``StayPermitApplication``), every measure keyed by permit type (``ITAS``):
 
-- ``permit_received``, keyed by permit type (``ITAS``): ``created_at``;
+- ``permit_received``: ``created_at``;
 - ``permit_approved``: ``approved_at``; ``permit_rejected``: ``rejected_at``;
-- ``permit_issued``, keyed by permit type: ``issued_at``; ``permit_cancelled``: ``cancelled_at``.
+- ``permit_issued``: ``issued_at``; ``permit_cancelled``: ``cancelled_at``.
 
 Both:
 
@@ -121,7 +125,8 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
     bounds = local_bounds(office, start, end)
     passports = PassportApplication.objects.all()
     permits = StayPermitApplication.objects.all()
-    empty = Value("", output_field=CharField())
+    passport_type = F("application_type")
+    permit_type = F("permit_type")
     count = Count("pk")
     parts = [
         _grouped(
@@ -134,7 +139,9 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
             value=count,
         ),
         *(
-            _grouped(passports, office=office, field=field, bounds=bounds, measure=measure, key=empty, value=count)
+            _grouped(
+                passports, office=office, field=field, bounds=bounds, measure=measure, key=passport_type, value=count
+            )
             for measure, field in PASSPORT_COUNTS
         ),
         _grouped(
@@ -143,7 +150,7 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
             field="printed_at",
             bounds=bounds,
             measure="sla_met",
-            key=empty,
+            key=passport_type,
             value=count,
         ),
         _grouped(
@@ -152,7 +159,7 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
             field="printed_at",
             bounds=bounds,
             measure="sla_breached",
-            key=empty,
+            key=passport_type,
             value=count,
         ),
         _grouped(
@@ -161,11 +168,11 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
             field="created_at",
             bounds=bounds,
             measure="permit_received",
-            key=F("permit_type"),
+            key=permit_type,
             value=count,
         ),
         *(
-            _grouped(permits, office=office, field=field, bounds=bounds, measure=measure, key=empty, value=count)
+            _grouped(permits, office=office, field=field, bounds=bounds, measure=measure, key=permit_type, value=count)
             for measure, field in PERMIT_COUNTS
         ),
         _grouped(
@@ -174,7 +181,7 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
             field="issued_at",
             bounds=bounds,
             measure="permit_issued",
-            key=F("permit_type"),
+            key=permit_type,
             value=count,
         ),
         *(

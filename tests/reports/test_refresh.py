@@ -47,12 +47,12 @@ def test_a_refresh_stores_every_non_zero_measure_and_a_second_finds_nothing(marc
     assert first.changes == [
         RollupChange(day=MARCH_1, measure="passport_received", key="new:appointment", old=0, new=2),
         RollupChange(day=date(2026, 3, 2), measure="passport_received", key="new:appointment", old=0, new=1),
-        RollupChange(day=date(2026, 3, 3), measure="passport_verified", key="", old=0, new=1),
+        RollupChange(day=date(2026, 3, 3), measure="passport_verified", key="new", old=0, new=1),
     ]
     assert stored(march) == {
         (MARCH_1, "passport_received", "new:appointment"): 2,
         (date(2026, 3, 2), "passport_received", "new:appointment"): 1,
-        (date(2026, 3, 3), "passport_verified", ""): 1,
+        (date(2026, 3, 3), "passport_verified", "new"): 1,
     }
     second = rollup_refresh(office=march, start=MARCH_1, end=MARCH_5)
     assert not second
@@ -64,22 +64,22 @@ def test_a_refresh_repairs_exactly_the_rows_that_were_tampered_with(march):
     rollup_refresh(office=march, start=MARCH_1, end=MARCH_5)
     DailyRollup.objects.filter(office=march, day=MARCH_1).update(value=5)
     DailyRollup.objects.filter(office=march, measure="passport_verified").delete()
-    DailyRollup.objects.create(office=march, day=MARCH_5, measure="passport_issued", key="", value=3)
-    DailyRollup.objects.create(office=march, day=date(2026, 3, 6), measure="passport_issued", key="", value=4)
+    DailyRollup.objects.create(office=march, day=MARCH_5, measure="passport_issued", key="new", value=3)
+    DailyRollup.objects.create(office=march, day=date(2026, 3, 6), measure="passport_issued", key="new", value=4)
 
     diff = rollup_refresh(office=march, start=MARCH_1, end=MARCH_5)
 
     assert (diff.added, diff.changed, diff.removed) == (1, 1, 1)
     assert diff.changes == [
         RollupChange(day=MARCH_1, measure="passport_received", key="new:appointment", old=5, new=2),
-        RollupChange(day=date(2026, 3, 3), measure="passport_verified", key="", old=0, new=1),
-        RollupChange(day=MARCH_5, measure="passport_issued", key="", old=3, new=0),
+        RollupChange(day=date(2026, 3, 3), measure="passport_verified", key="new", old=0, new=1),
+        RollupChange(day=MARCH_5, measure="passport_issued", key="new", old=3, new=0),
     ]
     assert stored(march) == {
         (MARCH_1, "passport_received", "new:appointment"): 2,
         (date(2026, 3, 2), "passport_received", "new:appointment"): 1,
-        (date(2026, 3, 3), "passport_verified", ""): 1,
-        (date(2026, 3, 6), "passport_issued", ""): 4,  # outside the range: left alone
+        (date(2026, 3, 3), "passport_verified", "new"): 1,
+        (date(2026, 3, 6), "passport_issued", "new"): 4,  # outside the range: left alone
     }
 
 
@@ -90,7 +90,7 @@ def test_a_refresh_takes_a_fixed_number_of_queries(march, django_assert_num_quer
     for day in range(1, 28):
         passport(march, created_at=utc(3, day, 5))
     DailyRollup.objects.filter(office=march, day=MARCH_1).update(value=9)  # one row to change, one to delete
-    DailyRollup.objects.create(office=march, day=MARCH_5, measure="passport_issued", key="", value=3)
+    DailyRollup.objects.create(office=march, day=MARCH_5, measure="passport_issued", key="new", value=3)
     with django_assert_num_queries(8):  # and one delete
         diff = rollup_refresh(office=march, start=MARCH_1, end=date(2026, 3, 31))
     assert (diff.added, diff.changed, diff.removed) == (25, 2, 1)  # 3 to 27 March added; 1 and 2 March changed
@@ -119,7 +119,7 @@ def test_submissions_and_transitions_refresh_the_office_s_day_once_committed(
         permit_application_submit(actor=desk, **intake(office=smg))
     assert stored(smg) == {
         (today, "passport_received", "new:appointment"): 1,
-        (today, "passport_verified", ""): 1,
+        (today, "passport_verified", "new"): 1,
         (today, "permit_received", "ITAS"): 1,
     }
 
@@ -132,7 +132,7 @@ def test_an_expiry_refreshes_the_office_s_day(smg, django_capture_on_commit_call
         )
     assert expired == 1
     assert PassportApplication.objects.get(pk=old.pk).status == Status.CANCELLED
-    assert stored(smg) == {(smg.local_today(), "passport_cancelled", ""): 1}
+    assert stored(smg) == {(smg.local_today(), "passport_cancelled", "new"): 1}
 
 
 def test_nothing_is_refreshed_when_the_change_rolls_back(smg, member, django_capture_on_commit_callbacks):
