@@ -26,7 +26,7 @@ Stay permit applications (``StayPermitApplication``), every measure keyed by per
 
 Both:
 
-- ``revenue_idr``, keyed ``passport`` / ``permit``: the sum of ``amount_paid_idr``, by ``paid_at``;
+- ``revenue_idr``, keyed kind and type (``passport:new``, ``permit:ITAS``): the sum of ``amount_paid_idr``, by ``paid_at``;
 - ``held``, keyed ``passport`` / ``permit``: the cases held by a blocking outage at the end of the
   day. A case is held from the later of its ``ready_at`` and the outage's ``declared_at``. For a
   resolved outage the cases are those its release enlisted (``ReleaseEntry``), held until its
@@ -191,10 +191,13 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
                 field="paid_at",
                 bounds=bounds,
                 measure="revenue_idr",
-                key=Value(kind, output_field=CharField()),
+                key=Concat(Value(f"{kind}:"), type_field, output_field=CharField()),
                 value=Sum("amount_paid_idr"),
             )
-            for kind, queryset in ((CaseKind.PASSPORT.value, passports), (CaseKind.PERMIT.value, permits))
+            for kind, queryset, type_field in (
+                (CaseKind.PASSPORT.value, passports, passport_type),
+                (CaseKind.PERMIT.value, permits, permit_type),
+            )
         ),
     ]
     union = parts[0].union(*parts[1:], all=True)
