@@ -56,7 +56,7 @@ def test_passport_measures_on_wib_days(smg, sby):
         (date(2026, 3, 5), "passport_cancelled", "new"): 1,
         (date(2026, 3, 4), "sla_met", "new"): 1,
         (date(2026, 3, 5), "sla_breached", "renewal"): 1,
-        (date(2026, 3, 2), "revenue_idr", "passport:new"): FEE,
+        (date(2026, 3, 2), "revenue_idr", "passport:renewal"): FEE,
         (date(2026, 3, 3), "revenue_idr", "passport:new"): FEE,
     }
 
@@ -97,7 +97,8 @@ def test_permit_measures_on_wita_days(offices, member):
         (date(2026, 3, 4), "permit_cancelled", "ITAS"): 1,
         (date(2026, 3, 4), "permit_issued", "ITAS"): 1,
         (date(2026, 3, 5), "permit_issued", "ITAP"): 1,
-        (date(2026, 3, 3), "revenue_idr", "permit:ITAS"): 3_500_000,
+        (date(2026, 3, 3), "revenue_idr", "permit:ITAS"): 1_000_000,
+        (date(2026, 3, 3), "revenue_idr", "permit:ITAP"): 2_500_000,
     }
 
 
