@@ -38,6 +38,10 @@ OFFICE_ROLES = frozenset(
 # Roles whose holders work in the Django admin. API clients are service accounts and do not.
 STAFF_ROLES = frozenset(set(Role) - {Role.API_CLIENT})
 
+# Roles that oversee offices rather than work their cases: they read the backlog and the reports of
+# the offices where they hold the role. API clients are among them: integrations read both.
+OVERSEEING_ROLES = frozenset({Role.OFFICE_HEAD, Role.REGIONAL_SUPERVISOR, Role.NATIONAL_ADMIN, Role.API_CLIENT})
+
 # Office roles an office head may grant at their own office. Making someone office head is for
 # headquarters: a head who could appoint heads could hand the office to anyone.
 ROLES_GRANTED_BY_OFFICE_HEAD = OFFICE_ROLES - {Role.OFFICE_HEAD}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from offices.models import Membership, Office
-from offices.roles import Role
+from offices.models import Membership, Office, Region
+from offices.roles import OVERSEEING_ROLES, Role
 
 _CACHE_ATTRIBUTE = "_imigrasi_memberships"
 
@@ -95,6 +95,26 @@ def offices_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Offic
 
 def offices_with_role(user: AbstractBaseUser | AnonymousUser, *, roles: Iterable[str]) -> QuerySet[Office]:
     return Office.objects.filter(user_scope(user, roles=roles).filter_for("")).select_related("region")
+
+
+def overseen_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The offices ``user`` oversees (``OVERSEEING_ROLES``): whose backlog and reports they read.
+
+    A superuser oversees every office, as they read every other record.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Scope(everything=True)
+    return user_scope(user, roles=OVERSEEING_ROLES)
+
+
+def overseen_offices(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Office]:
+    """The offices ``user`` oversees, for choosing one (a filter, an admin page)."""
+    return Office.objects.filter(overseen_scope(user).filter_for("")).select_related("region")
+
+
+def overseen_regions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """The regions with at least one office ``user`` oversees."""
+    return Region.objects.filter(pk__in=overseen_offices(user).values("region_id")).order_by("name")
 
 
 def memberships_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:

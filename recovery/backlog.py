@@ -20,12 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Count, Min, Q, QuerySet, Value
 
 from offices.models import Office, Outage, OutageScope, Region
-from offices.roles import Role
-from offices.selectors import Scope, user_scope
+from offices.selectors import Scope, overseen_scope
 from recovery.kinds import KINDS, Kind
-
-# Roles whose holders read the backlog of the offices in their scope.
-BACKLOG_READERS = frozenset({Role.OFFICE_HEAD, Role.REGIONAL_SUPERVISOR, Role.NATIONAL_ADMIN, Role.API_CLIENT})
 
 # The columns of one held case in the case list, the same for both kinds so they can be merged.
 HELD_CASE_FIELDS = (
@@ -53,32 +49,12 @@ class BacklogRow:
     outages: tuple[int, ...]
 
 
-def backlog_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
-    """The offices whose backlog ``user`` reads: those where they hold a backlog-reading role.
-
-    A superuser reads every office's, as they read every other record.
-    """
-    if user.is_authenticated and user.is_superuser:
-        return Scope(everything=True)
-    return user_scope(user, roles=BACKLOG_READERS)
-
-
-def backlog_offices(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Office]:
-    """The offices whose backlog ``user`` reads, for choosing one (a filter, an admin page)."""
-    return Office.objects.filter(backlog_scope(user).filter_for("")).select_related("region")
-
-
-def backlog_regions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
-    """The regions with at least one office whose backlog ``user`` reads."""
-    return Region.objects.filter(pk__in=backlog_offices(user).values("region_id")).order_by("name")
-
-
 def backlog_outages(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Outage]:
     """The outages that may hold cases in ``user``'s backlog: national ones and those of their offices.
 
     Resolved ones and slowdowns included: a filter on them is valid and simply finds nothing held.
     """
-    scope = backlog_scope(user)
+    scope = overseen_scope(user)
     outages = Outage.objects.select_related("region", "office")
     if scope.everything:
         return outages
@@ -162,7 +138,7 @@ def backlog_visible_to(
     Costs the read of the active outages and one aggregate query per kind of case. With
     ``outage``, only the cases that outage holds; each row still names every outage holding them.
     """
-    scope = backlog_scope(user)
+    scope = overseen_scope(user)
     if scope.is_empty:
         return []
     outages = blocking_outages()
@@ -291,7 +267,7 @@ def held_cases_visible_to(
 
     Reads the active outages now; the rows are read by ``HeldCases.ordered`` or ``HeldCases.page``.
     """
-    scope = backlog_scope(user)
+    scope = overseen_scope(user)
     outages = blocking_outages() if not scope.is_empty else []
     holding = _holding(outages, outage)
     querysets = tuple(

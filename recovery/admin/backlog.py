@@ -1,6 +1,6 @@
 """The backlog in the admin: held cases per office and capability, for heads and supervisors.
 
-The list shows the offices of the user's backlog scope (``recovery.backlog.backlog_scope``) that
+The list shows the offices of the user's backlog scope (``offices.selectors.overseen_scope``) that
 hold cases, with the cases held for each capability and the oldest ready moment, in the office's
 own time. Its numbers come from ``backlog_visible_to``, read once per page, so the list costs the
 same whatever the number of offices or cases. Each office links to its held cases in fair order
@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Office, Region
-from recovery.backlog import backlog_scope, backlog_visible_to, held_cases_visible_to
+from offices.selectors import overseen_scope
+from recovery.backlog import backlog_visible_to, held_cases_visible_to
 from recovery.kinds import KINDS
 from recovery.models import BacklogOffice, CaseKind
 
@@ -140,7 +141,7 @@ class BacklogOfficeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[BacklogOffice]:
         """The offices of the user's backlog scope: heads, supervisors, national administrators."""
-        return BacklogOffice.objects.filter(backlog_scope(request.user).filter_for(""))
+        return BacklogOffice.objects.filter(overseen_scope(request.user).filter_for(""))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BacklogOffice]:
         """Only the offices holding cases: those are the backlog."""

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from offices.selectors import overseen_scope
 from recovery.api.backlog_serializers import (
     BacklogQuerySerializer,
     BacklogRowSerializer,
@@ -28,7 +29,7 @@ from recovery.api.backlog_serializers import (
     HeldCaseSerializer,
     HeldCasesQuerySerializer,
 )
-from recovery.backlog import Key, backlog_scope, backlog_visible_to, held_cases_visible_to, row_key
+from recovery.backlog import Key, backlog_visible_to, held_cases_visible_to, row_key
 
 TAGS = ["backlog"]
 _INVALID_CURSOR = gettext_lazy("Not a cursor of this list: use the `next` or `previous` link of a page.")
@@ -42,7 +43,7 @@ class ReadsBacklog(IsAuthenticated):
     )
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return super().has_permission(request, view) and not backlog_scope(request.user).is_empty
+        return super().has_permission(request, view) and not overseen_scope(request.user).is_empty
 
 
 def _filters(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:

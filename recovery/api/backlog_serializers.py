@@ -14,7 +14,8 @@ from rest_framework import serializers
 
 from offices.api.outage_serializers import RegionField
 from offices.models import Capability, Office, Outage, Region
-from recovery.backlog import backlog_offices, backlog_outages, backlog_regions
+from offices.selectors import overseen_offices, overseen_regions
+from recovery.backlog import backlog_outages
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -70,8 +71,8 @@ class BacklogQuerySerializer(serializers.Serializer):
         if request is None:  # the schema generator describes the fields without a caller
             return
         user = request.user
-        self.fields["office"].queryset = backlog_offices(user)
-        self.fields["region"].queryset = backlog_regions(user)
+        self.fields["office"].queryset = overseen_offices(user)
+        self.fields["region"].queryset = overseen_regions(user)
         self.fields["outage"].queryset = backlog_outages(user)
 
 
