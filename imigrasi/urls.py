@@ -85,6 +85,7 @@ api_v1 = [
     path("", include("recovery.api.backlog_urls")),
     path("", include("recovery.api.releases_urls")),
     path("", include("recovery.api.impact_urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

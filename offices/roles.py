@@ -79,6 +79,8 @@ _RECOVERY_MANAGER = (
     "recovery.view_releaseoffice",
     "recovery.view_recoverycapacity",
     "recovery.add_recoverycapacity",
+    # The dashboard and the report pages of the offices they oversee (reports.admin).
+    "reports.view_dashboard",
 )
 
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {

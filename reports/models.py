@@ -30,3 +30,12 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.day} {self.measure}[{self.key}] = {self.value}"
+
+
+class Dashboard(DailyRollup):
+    """The admin's dashboard and report pages (``reports.admin``); its view permission opens them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("dashboard")
+        verbose_name_plural = _("dashboard and reports")

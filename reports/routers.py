@@ -19,6 +19,11 @@ def replica_configured() -> bool:
     return REPORTS_ALIAS in settings.DATABASES
 
 
+def report_database() -> str:
+    """The alias a report reads other apps' tables from (``queryset.using(report_database())``)."""
+    return REPORTS_ALIAS if replica_configured() else DEFAULT_DB_ALIAS
+
+
 class ReportsRouter:
     def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if model._meta.app_label == REPORTS_APP and replica_configured():

@@ -1,0 +1,101 @@
+"""What every report is: a title, typed columns, a default date range and rows for some filters.
+
+A report is read three ways (the admin page, the API and the exports) from one definition, so
+the three always agree: the page and the API show ``rows``, the exports write ``table``.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from django.db.models import Q
+from django.utils.functional import Promise
+
+from offices.models import Office
+from recovery.models import CaseKind
+from reports.exports import Column, Table
+
+# The two type filters: each narrows one kind of case and leaves the other kind out of the report.
+TYPE_FILTERS = {"application_type": CaseKind.PASSPORT.value, "permit_type": CaseKind.PERMIT.value}
+
+# The longest range a report covers: ranges are refused from two years on (``reports.filters``).
+MAX_RANGE_YEARS = 2
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """The validated filters of a report: the offices in the reader's scope it covers, and the rest.
+
+    ``offices`` is already narrowed by the reader's scope and the ``region`` and ``office`` filters,
+    ordered by code, each with its region. ``start`` and ``end`` are dates, both included: office
+    local dates for what a report counts by day, the dates of permits for what it lists by date.
+    """
+
+    offices: tuple[Office, ...]
+    start: date
+    end: date
+    application_type: str | None = None
+    permit_type: str | None = None
+
+    @property
+    def office_ids(self) -> list[int]:
+        return [office.pk for office in self.offices]
+
+    def includes(self, kind: str) -> bool:
+        """Whether the report covers ``kind`` of case: both, unless a type filter names only the other.
+
+        ``application_type=renewal`` shows renewals and no permits; ``permit_type=ITAS`` ITAS and no
+        passports; both filters, both kinds each narrowed by its own.
+        """
+        named = {TYPE_FILTERS[name] for name in TYPE_FILTERS if getattr(self, name)}
+        return not named or kind in named
+
+    def type_of(self, kind: str) -> str | None:
+        """The type ``kind`` is narrowed to, if any."""
+        return self.application_type if kind == CaseKind.PASSPORT.value else self.permit_type
+
+    def case_filter(self, kind: str, *, office_field: str = "office") -> Q:
+        """The cases of ``kind`` these filters cover, by their office and type (not by date)."""
+        condition = Q(**{f"{office_field}_id__in": self.office_ids})
+        case_type = self.type_of(kind)
+        if case_type:
+            field = "application_type" if kind == CaseKind.PASSPORT.value else "permit_type"
+            condition &= Q(**{field: case_type})
+        return condition
+
+
+class Report:
+    """One report. Subclasses set the class attributes and write ``rows``.
+
+    ``type_filters`` names the type filters the report understands (``application_type``,
+    ``permit_type``); the others are refused as unknown parameters, so a filter never seems to
+    apply where it cannot.
+    """
+
+    slug: ClassVar[str]
+    title: ClassVar[str | Promise]
+    description: ClassVar[str | Promise]
+    columns: ClassVar[tuple[Column, ...]]
+    type_filters: ClassVar[frozenset[str]] = frozenset(TYPE_FILTERS)
+    # The default range ends today and covers this many days (``default_range``).
+    default_days: ClassVar[int] = 30
+
+    def default_range(self, today: date) -> tuple[date, date]:
+        """The range used when the reader gives none: the last ``default_days`` days, today included."""
+        return today - timedelta(days=self.default_days - 1), today
+
+    def rows(self, filters: ReportFilters) -> Sequence[Mapping[str, Any]]:
+        """The report's rows, dicts keyed by column name, in the report's order.
+
+        A list, or a queryset of dicts: either can be counted and sliced, so pages read only
+        their rows. The number of queries must not grow with the number of offices.
+        """
+        raise NotImplementedError
+
+    def table(self, filters: ReportFilters) -> Table:
+        """The report for the exports: the same rows under the same typed columns."""
+        return Table(title=self.title, columns=self.columns, rows=self.rows(filters))
+
+    def __str__(self) -> str:
+        return str(self.title)

@@ -1,0 +1,110 @@
+"""The filters of every report, validated once for the admin pages, the API and the exports.
+
+Region and office accept only what the reader oversees: one outside their scope is refused with
+the very words of an unknown one, so an error never tells of offices they do not oversee. Dates
+default to the report's own range (``Report.default_range``) ending today, Jakarta's date.
+"""
+
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from applications.models import ApplicationType
+from offices.api.outage_serializers import RegionField
+from offices.models import Office, Region
+from offices.selectors import overseen_offices, overseen_regions
+from permits.models import PermitType
+from recovery.api.backlog_serializers import OfficeCodeField
+from reports.api.serializers import report_name
+from reports.definitions.base import MAX_RANGE_YEARS, TYPE_FILTERS, Report, ReportFilters
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    """Region, office, dates and types. ``query_serializer_for`` drops the type filters a report lacks."""
+
+    region = RegionField(
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_("A province code (33) or name (Jawa Tengah) with an office you oversee."),
+    )
+    office = OfficeCodeField(
+        queryset=Office.objects.none(), required=False, help_text=_("An office code you oversee, e.g. SMG.")
+    )
+    start = serializers.DateField(required=False, help_text=_("First day, included (YYYY-MM-DD)."))
+    end = serializers.DateField(required=False, help_text=_("Last day, included (YYYY-MM-DD)."))
+    application_type = serializers.ChoiceField(
+        choices=ApplicationType.choices,
+        required=False,
+        help_text=_("Only passport applications of this type (and no permits, unless permit_type is given)."),
+    )
+    permit_type = serializers.ChoiceField(
+        choices=PermitType.choices,
+        required=False,
+        help_text=_("Only permits of this type (and no passports, unless application_type is given)."),
+    )
+
+    # Set by ``query_serializer_for``.
+    report: Report
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is None:  # the schema generator describes the fields without a reader
+            return
+        self.fields["office"].queryset = overseen_offices(user)
+        self.fields["region"].queryset = overseen_regions(user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        default_start, default_end = self.report.default_range(timezone.localdate())
+        end = attrs.get("end")
+        start = attrs.get("start")
+        if end is None:
+            end = default_end if start is None else max(default_end, start)
+        if start is None:
+            start = end - (default_end - default_start)
+        if end < start:
+            raise serializers.ValidationError(
+                {"end": [_("The end date is before the start date.")]}, code="range-reversed"
+            )
+        if end >= start + relativedelta(years=MAX_RANGE_YEARS):
+            raise serializers.ValidationError(
+                {"end": [_("A report covers less than two years: choose a later start or an earlier end.")]},
+                code="range-too-long",
+            )
+        office, region = attrs.get("office"), attrs.get("region")
+        if office is not None and region is not None and office.region_id != region.pk:
+            raise serializers.ValidationError(
+                {
+                    "office": [
+                        _("The office “%(office)s” is not in %(region)s.") % {"office": office.code, "region": region}
+                    ]
+                },
+                code="office-not-in-region",
+            )
+        return {**attrs, "start": start, "end": end}
+
+
+def query_serializer_for(report: Report) -> type[ReportQuerySerializer]:
+    """The filter serializer of ``report``: without the type filters it does not understand."""
+    dropped = {name: None for name in TYPE_FILTERS if name not in report.type_filters}
+    return type(report_name(report) + "ReportQuerySerializer", (ReportQuerySerializer,), {"report": report, **dropped})
+
+
+def report_filters(*, user: AbstractBaseUser | AnonymousUser, report: Report, data: dict[str, Any]) -> ReportFilters:
+    """The filters ``data`` (validated by ``query_serializer_for(report)``) stand for, for ``user``."""
+    offices = overseen_offices(user).order_by("code")
+    if data.get("region") is not None:
+        offices = offices.filter(region=data["region"])
+    if data.get("office") is not None:
+        offices = offices.filter(pk=data["office"].pk)
+    return ReportFilters(
+        offices=tuple(offices),
+        start=data["start"],
+        end=data["end"],
+        application_type=data.get("application_type") or None,
+        permit_type=data.get("permit_type") or None,
+    )

@@ -1,0 +1,6 @@
+"""Every report, by the slug its page, its API endpoint and its exports are named by."""
+
+from reports.definitions.base import Report
+from reports.definitions.office_daily import OfficeDailyReport
+
+REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(),)}
