@@ -19,7 +19,6 @@ from offices.models import Office, Region
 from offices.selectors import overseen_offices, overseen_regions
 from permits.models import PermitType
 from recovery.api.backlog_serializers import OfficeCodeField
-from reports.api.serializers import report_name
 from reports.definitions.base import MAX_RANGE_YEARS, TYPE_FILTERS, Report, ReportFilters
 
 
@@ -91,7 +90,7 @@ class ReportQuerySerializer(serializers.Serializer):
 def query_serializer_for(report: Report) -> type[ReportQuerySerializer]:
     """The filter serializer of ``report``: without the type filters it does not understand."""
     dropped = {name: None for name in TYPE_FILTERS if name not in report.type_filters}
-    return type(report_name(report) + "ReportQuerySerializer", (ReportQuerySerializer,), {"report": report, **dropped})
+    return type(report.class_name + "ReportQuerySerializer", (ReportQuerySerializer,), {"report": report, **dropped})
 
 
 def report_filters(*, user: AbstractBaseUser | AnonymousUser, report: Report, data: dict[str, Any]) -> ReportFilters:

@@ -15,9 +15,12 @@ FIELDS = {
 }
 
 
-def report_name(report: Report) -> str:
-    """The report's slug in CamelCase (``office-daily`` → ``OfficeDaily``), to name its classes."""
-    return "".join(part.capitalize() for part in report.slug.split("-"))
+class ReportEntrySerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="The report's name in its URL, e.g. `office-daily`.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    filters = serializers.ListField(child=serializers.CharField(), help_text="The query parameters it takes.")
+    url = serializers.URLField()
 
 
 def row_serializer_for(report: Report) -> type[serializers.Serializer]:
@@ -26,13 +29,13 @@ def row_serializer_for(report: Report) -> type[serializers.Serializer]:
         column.name: FIELDS[column.kind](read_only=True, allow_null=True, help_text=column.header)
         for column in report.columns
     }
-    name = report_name(report) + "ReportRow"
+    name = report.class_name + "ReportRow"
     return type(name, (serializers.Serializer,), fields)
 
 
 def page_serializer_for(report: Report) -> type[serializers.Serializer]:
     """One page of ``report``: the number of rows in all, links to the pages around, the rows."""
-    name = report_name(report) + "ReportPage"
+    name = report.class_name + "ReportPage"
     fields = {
         "count": serializers.IntegerField(help_text="Rows in the whole report."),
         "next": serializers.URLField(allow_null=True, help_text="The next page, if any."),

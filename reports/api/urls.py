@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from reports.api.views import report_view
+from reports.api.views import ReportIndexView, report_view
 from reports.registry import REPORTS
 
 urlpatterns = [
-    path(f"reports/{slug}/", report_view(report).as_view(), name=f"report-{slug}") for slug, report in REPORTS.items()
+    path("reports/", ReportIndexView.as_view(), name="report-list"),
+    *(
+        path(f"reports/{slug}/", report_view(report).as_view(), name=f"report-{slug}")
+        for slug, report in REPORTS.items()
+    ),
 ]

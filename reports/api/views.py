@@ -13,12 +13,14 @@ from rest_framework import exceptions, pagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from offices.selectors import overseen_scope
-from reports.api.serializers import page_serializer_for, report_name, row_serializer_for
+from reports.api.serializers import ReportEntrySerializer, page_serializer_for, row_serializer_for
 from reports.definitions.base import Report
 from reports.filters import query_serializer_for, report_filters
+from reports.registry import REPORTS
 
 TAGS = ["reports"]
 
@@ -40,6 +42,27 @@ class ReportPagination(pagination.PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class ReportIndexView(APIView):
+    """The reports there are: slug, title, description, the filters each takes and its URL."""
+
+    permission_classes = [ReadsReports]
+    problem_responses = {403: gettext_lazy("`permission-denied`: no role that reads reports")}
+
+    @extend_schema(tags=TAGS, responses={200: ReportEntrySerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        entries = [
+            {
+                "slug": report.slug,
+                "title": report.title,
+                "description": report.description,
+                "filters": list(query_serializer_for(report)().fields),
+                "url": reverse(f"v1:report-{report.slug}", request=request),
+            }
+            for report in REPORTS.values()
+        ]
+        return Response(ReportEntrySerializer(entries, many=True).data)
 
 
 class ReportView(APIView):
@@ -87,4 +110,4 @@ def report_view(report: Report) -> type[ReportView]:
     def get(self: ReportView, request: Request) -> Response:
         return ReportView.get(self, request)
 
-    return type(report_name(report) + "ReportView", (ReportView,), {"report": report, "get": get})
+    return type(report.class_name + "ReportView", (ReportView,), {"report": report, "get": get})

@@ -93,6 +93,11 @@ class Report:
         """
         raise NotImplementedError
 
+    @property
+    def class_name(self) -> str:
+        """The slug in CamelCase (``office-daily`` → ``OfficeDaily``), to name the classes made for it."""
+        return "".join(part.capitalize() for part in self.slug.split("-"))
+
     def table(self, filters: ReportFilters) -> Table:
         """The report for the exports: the same rows under the same typed columns."""
         return Table(title=self.title, columns=self.columns, rows=self.rows(filters))
