@@ -2,5 +2,6 @@
 
 from reports.definitions.base import Report
 from reports.definitions.office_daily import OfficeDailyReport
+from reports.definitions.sla import SlaReport
 
-REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(),)}
+REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport())}
