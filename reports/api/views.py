@@ -6,8 +6,11 @@ documents each report's own filters and columns.
 
 from typing import Any
 
+from django.http.response import HttpResponseBase
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, pagination
 from rest_framework.permissions import IsAuthenticated
@@ -18,11 +21,24 @@ from rest_framework.views import APIView
 
 from offices.selectors import overseen_scope
 from reports.api.serializers import ReportEntrySerializer, page_serializer_for, row_serializer_for
-from reports.definitions.base import Report
+from reports.definitions.base import Report, ReportFilters
+from reports.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream_response, xlsx_response
 from reports.filters import query_serializer_for, report_filters
 from reports.registry import REPORTS
 
 TAGS = ["reports"]
+
+DOWNLOAD_CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
+DOWNLOAD_DESCRIPTIONS = {
+    "csv": gettext_lazy(
+        "The whole report as CSV, streamed: UTF-8 with a byte order mark, a header row, ISO dates, "
+        "whole rupiah. Takes the report's filters."
+    ),
+    "xlsx": gettext_lazy(
+        "The whole report as an XLSX workbook of one sheet: a header row, numbers as numbers, "
+        "dates as dates. Takes the report's filters."
+    ),
+}
 
 
 class ReadsReports(IsAuthenticated):
@@ -80,19 +96,39 @@ class ReportView(APIView):
         404: gettext_lazy("`not-found`: a page past the last"),
     }
 
+    # Query parameters of the view rather than of the report's filters.
+    view_parameters = frozenset({"page", "page_size", "format"})
+
     def get(self, request: Request) -> Response:
+        filters = self.filters(request)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(self.report.rows(filters), request, view=self)
+        return paginator.get_paginated_response(row_serializer_for(self.report)(page, many=True).data)
+
+    def filters(self, request: Request) -> ReportFilters:
+        """The request's filters, validated; a 400 naming each unknown parameter or bad value."""
         query_serializer = query_serializer_for(self.report)
-        known = set(query_serializer().fields) | {"page", "page_size", "format"}
-        unknown = sorted(set(request.query_params) - known)
+        unknown = sorted(set(request.query_params) - set(query_serializer().fields) - self.view_parameters)
         if unknown:
             error = exceptions.ErrorDetail(_("Unknown query parameter."), code="unknown-parameter")
             raise exceptions.ValidationError({name: [error] for name in unknown})
         query = query_serializer(data=request.query_params, context={"user": request.user})
         query.is_valid(raise_exception=True)
-        filters = report_filters(user=request.user, report=self.report, data=query.validated_data)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(self.report.rows(filters), request, view=self)
-        return paginator.get_paginated_response(row_serializer_for(self.report)(page, many=True).data)
+        return report_filters(user=request.user, report=self.report, data=query.validated_data)
+
+
+class ReportDownloadView(ReportView):
+    """The whole report as a file: CSV streamed row by row, or an XLSX workbook of one sheet."""
+
+    view_parameters = frozenset({"format"})
+    file_format: str
+
+    def get(self, request: Request) -> HttpResponseBase:
+        filters = self.filters(request)
+        filename = f"{self.report.slug}_{filters.start.isoformat()}_{filters.end.isoformat()}.{self.file_format}"
+        if self.file_format == "csv":
+            return csv_stream_response(table=self.report.table(filters), filename=filename)
+        return xlsx_response(tables=[self.report.table(filters)], filename=filename)
 
 
 def report_view(report: Report) -> type[ReportView]:
@@ -111,3 +147,21 @@ def report_view(report: Report) -> type[ReportView]:
         return ReportView.get(self, request)
 
     return type(report.class_name + "ReportView", (ReportView,), {"report": report, "get": get})
+
+
+def report_download_view(report: Report, file_format: str) -> type[ReportDownloadView]:
+    """The download of one report as ``csv`` or ``xlsx``, documented with its filters."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id=f"v1_reports_{report.slug.replace('-', '_')}_{file_format}",
+        summary=format_lazy("{} ({})", report.title, file_format.upper()),
+        description=DOWNLOAD_DESCRIPTIONS[file_format],
+        parameters=[query_serializer_for(report)],
+        responses={(200, DOWNLOAD_CONTENT_TYPES[file_format]): OpenApiTypes.BINARY},
+    )
+    def get(self: ReportDownloadView, request: Request) -> HttpResponseBase:
+        return ReportDownloadView.get(self, request)
+
+    name = f"{report.class_name}Report{file_format.capitalize()}View"
+    return type(name, (ReportDownloadView,), {"report": report, "file_format": file_format, "get": get})

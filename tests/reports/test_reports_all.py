@@ -108,6 +108,24 @@ class TestEveryReport:
         workbook = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
         assert [cell.value for cell in workbook.active[1]] == headers
 
+    @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+    def test_the_api_downloads_take_the_same_filters(self, offices, supervisor, slug, file_format):
+        cases_at(offices, ONE_OFFICE)
+        client = client_for(supervisor)
+        response = client.get(f"/api/v1/reports/{slug}/{file_format}/", {"office": "SMG"})
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith(f'attachment; filename="{slug}_')
+        headers = [str(column.header) for column in REPORTS[slug].columns]
+        if file_format == "csv":
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+            assert next(csv.reader(io.StringIO(text))) == headers
+        else:
+            assert [cell.value for cell in load_workbook(io.BytesIO(response.content)).active[1]] == headers
+        outside = client.get(f"/api/v1/reports/{slug}/{file_format}/", {"office": "SBY"})
+        assert invalid_params(outside) == [("office", "does_not_exist")]
+        paged = client.get(f"/api/v1/reports/{slug}/{file_format}/", {"page": "2"})
+        assert invalid_params(paged) == [("page", "unknown-parameter")]
+
 
 def test_the_index_lists_every_report_with_its_filters(offices, supervisor):
     response = client_for(supervisor).get("/api/v1/reports/")
