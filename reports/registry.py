@@ -1,7 +1,8 @@
 """Every report, by the slug its page, its API endpoint and its exports are named by."""
 
+from reports.definitions.backlog import BacklogReport
 from reports.definitions.base import Report
 from reports.definitions.office_daily import OfficeDailyReport
 from reports.definitions.sla import SlaReport
 
-REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport())}
+REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport(), BacklogReport())}
