@@ -3,6 +3,7 @@
 from reports.definitions.backlog import BacklogReport
 from reports.definitions.base import Report
 from reports.definitions.office_daily import OfficeDailyReport
+from reports.definitions.outage_impact import OutageImpactReport
 from reports.definitions.sla import SlaReport
 
-REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport(), BacklogReport())}
+REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport(), BacklogReport(), OutageImpactReport())}
