@@ -6,4 +6,6 @@ from reports.definitions.office_daily import OfficeDailyReport
 from reports.definitions.outage_impact import OutageImpactReport
 from reports.definitions.sla import SlaReport
 
-REPORTS: dict[str, Report] = {report.slug: report for report in (OfficeDailyReport(), SlaReport(), BacklogReport(), OutageImpactReport())}
+REPORTS: dict[str, Report] = {
+    report.slug: report for report in (OfficeDailyReport(), SlaReport(), BacklogReport(), OutageImpactReport())
+}
