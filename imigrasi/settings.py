@@ -133,6 +133,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded and generated files (report workbooks under reports/). Private: never served by URL.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,7 +191,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "recovery.tasks.releases_resume",
         "schedule": crontab(minute="2-59/10"),
     },
+    # Hourly at 7 past: each regional supervisor's weekly summary goes out with the first run at or
+    # after Monday 07:00 in their region's zone, so WIT, WITA and WIB each get it at their 07:00.
+    "reports-weekly-summaries": {
+        "task": "reports.tasks.weekly_summaries_send_task",
+        "schedule": crontab(minute=7),
+    },
+    # Daily at night in Indonesia (20:25 UTC is 03:25 WIB): report workbooks past their retention.
+    "reports-downloads-purge": {
+        "task": "reports.tasks.report_downloads_purge_task",
+        "schedule": crontab(hour=20, minute=25),
+    },
 }
+
+# Reports: an XLSX export of more rows than this is built by a worker and offered for download
+# when ready; the workbooks built so are deleted after the retention.
+REPORTS_XLSX_SYNC_ROWS = env.int("REPORTS_XLSX_SYNC_ROWS", default=20_000)
+REPORTS_DOWNLOAD_RETENTION = timedelta(days=env.int("REPORTS_DOWNLOAD_RETENTION_DAYS", default=7))
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

@@ -81,6 +81,8 @@ _RECOVERY_MANAGER = (
     "recovery.add_recoverycapacity",
     # The dashboard and the report pages of the offices they oversee (reports.admin).
     "reports.view_dashboard",
+    # Their own report workbooks built by a worker (reports.admin.downloads).
+    "reports.view_reportdownload",
 )
 
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -1,11 +1,13 @@
-"""Celery tasks of the rollup. They take ids and ISO dates; running one twice stores the same."""
+"""Celery tasks of the reports. They take ids and ISO values; running one twice does the work once."""
 
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 
 from offices.models import Office
+from reports.downloads import report_download_build, report_downloads_purge
 from reports.services import rollup_refresh
+from reports.weekly import weekly_summaries_send
 
 
 @shared_task
@@ -19,3 +21,22 @@ def rollup_refresh_task(office_id: int, first_day: str, last_day: str | None = N
     start = date.fromisoformat(first_day)
     end = date.fromisoformat(last_day) if last_day else start
     return len(rollup_refresh(office=office, start=start, end=end).changes)
+
+
+@shared_task
+def report_download_build_task(download_id: int) -> str | None:
+    """Build a report workbook asked for on a report page; its status, or None if left alone."""
+    download = report_download_build(download_id=download_id)
+    return download.status if download else None
+
+
+@shared_task
+def report_downloads_purge_task() -> int:
+    """Delete report workbooks past their retention (Celery beat, daily)."""
+    return report_downloads_purge()
+
+
+@shared_task
+def weekly_summaries_send_task(now: str | None = None) -> int:
+    """Send the weekly summaries due now (Celery beat, hourly); ``now`` (ISO) stands for the clock."""
+    return weekly_summaries_send(now=datetime.fromisoformat(now) if now else None)

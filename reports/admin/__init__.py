@@ -10,6 +10,7 @@ from django.urls import URLPattern, path
 
 from offices.selectors import overseen_scope
 from reports.admin.dashboard import dashboard_view
+from reports.admin.downloads import ReportDownloadAdmin as ReportDownloadAdmin
 from reports.admin.pages import report_page
 from reports.models import Dashboard
 

@@ -2,21 +2,25 @@
 
 The page validates its filters exactly as the API does (``reports.filters``) and reads the same
 rows (``Report.rows``); ``?export=csv`` streams the whole report, ``?export=xlsx`` downloads it
-as a workbook.
+as a workbook, or, past ``REPORTS_XLSX_SYNC_ROWS`` rows, has a worker build it and sends the reader
+to their downloads (``reports.downloads``).
 """
 
 from typing import Any
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from offices.selectors import overseen_offices, overseen_regions
 from reports.definitions.base import TYPE_FILTERS
-from reports.exports import csv_stream_response, xlsx_response
+from reports.downloads import report_download_request, report_row_count
+from reports.exports import Table, csv_stream_response, xlsx_response
 from reports.filters import query_serializer_for, report_filters
 from reports.registry import REPORTS
 
@@ -67,7 +71,13 @@ def report_page(model_admin: admin.ModelAdmin, request: HttpRequest, slug: str) 
     if export == "csv":
         return csv_stream_response(table=report.table(filters), filename=f"{filename}.csv")
     if export == "xlsx":
-        return xlsx_response(tables=[report.table(filters)], filename=f"{filename}.xlsx")
+        rows = report.rows(filters)
+        if report_row_count(rows) > settings.REPORTS_XLSX_SYNC_ROWS:
+            report_download_request(user=request.user, report=report, query=query.validated_data)
+            messages.info(request, _("The workbook is being prepared; download it from this list when it is ready."))
+            return redirect("admin:reports_reportdownload_changelist")
+        table = Table(title=report.title, columns=report.columns, rows=rows)
+        return xlsx_response(tables=[table], filename=f"{filename}.xlsx")
     page = Paginator(report.rows(filters), PAGE_ROWS).get_page(request.GET.get("p"))
     context.update(filters=filters, page=page, query=request.GET.urlencode())
     return TemplateResponse(request, "admin/reports/dashboard/report.html", context)
