@@ -1,0 +1,326 @@
+"""The dashboard's numbers: where each office stands today, and the chosen range day by day.
+
+Everything is read in a fixed number of queries whatever the number of offices: the rollup twice
+(the last 30 days per office, the range per day), the case tables once per kind and question
+(open cases by step, the oldest open case), the backlog of the active outages, the outages of the
+range, and the permits twice (ending soon, protected stay).
+
+The backlog over time is anchored on the cases open now and walked back day by day with the
+rollup: the cases open at the end of a day are those open now, less what was received since, plus
+what was closed since (handed over or issued, rejected, cancelled). It needs no scan of years of
+closed cases to count those open when the range began, and it agrees with the "open by step"
+numbers of the table, read from the same statuses.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import PassportApplication
+from applications.workflow import Status as PassportStatus
+from offices.models import Capability, Office, Outage, OutageScope
+from permits.models import PermitStatus, StayPermit, StayPermitApplication
+from permits.selectors import stay_exceptions
+from permits.workflow import OPEN as PERMIT_OPEN
+from recovery.backlog import backlog_visible_to
+from reports.charts import Band, Chart, Series, day_chart
+from reports.definitions.base import ReportFilters
+from reports.definitions.rollup import rollup_totals
+from reports.routers import report_database
+
+PASSPORT_OPEN = tuple(
+    status
+    for status in PassportStatus
+    if status not in (PassportStatus.REJECTED, PassportStatus.ISSUED, PassportStatus.CANCELLED)
+)
+# The steps of the "open by step" table: every open passport status, of which permits have all but printed.
+STEPS = tuple((status.value, status.label) for status in PASSPORT_OPEN)
+
+RECEIVED = ("passport_received", "permit_received")
+ISSUED = ("passport_issued", "permit_issued")
+CLOSED = (*ISSUED, "passport_rejected", "passport_cancelled", "permit_rejected", "permit_cancelled")
+SLA = ("sla_met", "sla_breached")
+
+# The SLA compliance of the table covers the last 30 local days of each office, today included.
+SLA_DAYS = 30
+# Permits ending within this many days from today (both included) are counted as expiring.
+EXPIRY_DAYS = 60
+
+
+def sla_ratio(met: int, breached: int) -> float | None:
+    """The share of passports printed within their SLA; None when none was printed."""
+    printed = met + breached
+    return met / printed if printed else None
+
+
+@dataclass
+class OfficeRow:
+    """One office's line in the table (``office`` None: the totals line)."""
+
+    office: Office | None
+    passport_capacity: int = 0
+    permit_capacity: int = 0
+    passports_received: int = 0
+    permits_received: int = 0
+    open_passports: dict[str, int] = field(default_factory=dict)
+    open_permits: dict[str, int] = field(default_factory=dict)
+    oldest_reference: str = ""
+    oldest_received: datetime | None = None
+    oldest_day: date | None = None
+    sla_met: int = 0
+    sla_breached: int = 0
+    held: int = 0
+    expiring: int = 0
+    protected: int = 0
+
+    @property
+    def sla(self) -> float | None:
+        return sla_ratio(self.sla_met, self.sla_breached)
+
+    @property
+    def open_passport_count(self) -> int:
+        return sum(self.open_passports.values())
+
+    @property
+    def open_permit_count(self) -> int:
+        return sum(self.open_permits.values())
+
+    @property
+    def passport_steps(self) -> list[int]:
+        return [self.open_passports.get(step, 0) for step, _label in STEPS]
+
+    @property
+    def permit_steps(self) -> list[int | None]:
+        """Per step; None for the steps permits do not have (printed)."""
+        return [self.open_permits.get(step, 0) if step in PERMIT_OPEN else None for step, _label in STEPS]
+
+    def add(self, other: "OfficeRow") -> None:
+        """Count ``other`` in this (totals) line; the oldest case is the older of the two."""
+        for name in (
+            "passport_capacity",
+            "permit_capacity",
+            "passports_received",
+            "permits_received",
+            "sla_met",
+            "sla_breached",
+            "held",
+            "expiring",
+            "protected",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in ((self.open_passports, other.open_passports), (self.open_permits, other.open_permits)):
+            for step, count in theirs.items():
+                mine[step] = mine.get(step, 0) + count
+        if other.oldest_received and (self.oldest_received is None or other.oldest_received < self.oldest_received):
+            self.oldest_received, self.oldest_reference, self.oldest_day = (
+                other.oldest_received,
+                other.oldest_reference,
+                other.oldest_day,
+            )
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[OfficeRow]
+    total: OfficeRow
+    charts: list[Chart]
+
+
+def _by_zone(offices: Iterable[Office]) -> dict[str, list[Office]]:
+    zones: dict[str, list[Office]] = defaultdict(list)
+    for office in offices:
+        zones[office.timezone].append(office)
+    return zones
+
+
+def _open_cases(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
+    """Open cases by step and the oldest open case of each office: two queries per kind."""
+    database = report_database()
+    for model, statuses, attribute in (
+        (PassportApplication, PASSPORT_OPEN, "open_passports"),
+        (StayPermitApplication, PERMIT_OPEN, "open_permits"),
+    ):
+        open_cases = model.objects.using(database).filter(office_id__in=office_ids, status__in=statuses)
+        for group in open_cases.values("office_id", "status").annotate(cases=Count("pk")).order_by():
+            getattr(rows[group["office_id"]], attribute)[group["status"]] = group["cases"]
+        oldest = open_cases.order_by("office_id", "created_at", "pk").distinct("office_id")
+        for case in oldest.values("office_id", "reference", "created_at"):
+            row = rows[case["office_id"]]
+            if row.oldest_received is None or case["created_at"] < row.oldest_received:
+                row.oldest_received, row.oldest_reference = case["created_at"], case["reference"]
+                row.oldest_day = row.office.local_date(case["created_at"])
+
+
+def _recent_rollup(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[int, date]) -> None:
+    """Today's intake and the last 30 days' SLA of each office, by its own date: one query."""
+    filters = ReportFilters(
+        offices=tuple(offices), start=min(today.values()) - timedelta(days=SLA_DAYS - 1), end=max(today.values())
+    )
+    for total in rollup_totals(filters, measures=(*RECEIVED, *SLA), by=("office_id", "day")):
+        row, day, measure = rows[total["office_id"]], total["day"], total["measure"]
+        office_today = today[total["office_id"]]
+        if measure in RECEIVED and day == office_today:
+            name = "passports_received" if measure == "passport_received" else "permits_received"
+            setattr(row, name, getattr(row, name) + total["total"])
+        elif measure in SLA and office_today - timedelta(days=SLA_DAYS - 1) <= day <= office_today:
+            setattr(row, measure, getattr(row, measure) + total["total"])
+
+
+def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[int, date]) -> None:
+    """Active permits ending in the next 60 days, and people in protected stay: one query each."""
+    database = report_database()
+    ending = Q(pk__in=[])
+    for zone_offices in _by_zone(offices).values():
+        first = today[zone_offices[0].pk]
+        ending |= Q(
+            office_id__in=[office.pk for office in zone_offices],
+            valid_until__gte=first,
+            valid_until__lte=first + timedelta(days=EXPIRY_DAYS),
+        )
+    expiring = StayPermit.objects.using(database).filter(ending, status=PermitStatus.ACTIVE)
+    for group in expiring.values("office_id").annotate(permits=Count("pk")).order_by():
+        rows[group["office_id"]].expiring = group["permits"]
+    permits = StayPermit.objects.using(database).filter(office_id__in=list(rows))
+    protected = stay_exceptions(permits).filter(protecting_id__isnull=False)
+    for group in protected.values("office_id").annotate(people=Count("holder_id", distinct=True)).order_by():
+        rows[group["office_id"]].protected = group["people"]
+
+
+def office_rows(
+    *, user: AbstractBaseUser | AnonymousUser, offices: Sequence[Office]
+) -> tuple[list[OfficeRow], OfficeRow]:
+    """Each office's line (in the order given) and the totals line."""
+    rows = {
+        office.pk: OfficeRow(
+            office=office, passport_capacity=office.passport_capacity, permit_capacity=office.permit_capacity
+        )
+        for office in offices
+    }
+    total = OfficeRow(office=None)
+    if not rows:
+        return [], total
+    today = {office.pk: office.local_today() for office in offices}
+    _recent_rollup(rows, offices, today)
+    _open_cases(rows, list(rows))
+    _permits(rows, offices, today)
+    for backlog in backlog_visible_to(user):
+        if backlog.office.pk in rows:
+            rows[backlog.office.pk].held += backlog.held
+    for row in rows.values():
+        total.add(row)
+    return list(rows.values()), total
+
+
+def outage_bands(offices: Sequence[Office], start: date, end: date) -> list[Band]:
+    """The blocking outages covering any of ``offices`` between ``start`` and ``end``, as days to shade.
+
+    An outage runs from the local date of its declaration to that of its resolution (today while
+    active), in the zones of the offices it covers: the earliest and the latest of those dates.
+    """
+    if not offices:
+        return []
+    lower = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
+    upper = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
+    outages = (
+        Outage.objects.using(report_database())
+        .blocking()
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=lower), declared_at__lt=upper)
+        .filter(
+            Q(scope=OutageScope.NATIONAL)
+            | Q(scope=OutageScope.REGION, region_id__in={office.region_id for office in offices})
+            | Q(scope=OutageScope.OFFICE, office_id__in=[office.pk for office in offices])
+        )
+        .select_related("region", "office")
+        .order_by("declared_at", "pk")
+    )
+    bands = []
+    for outage in outages:
+        covered = [office for office in offices if outage.covers(office)]
+        starts = [office.local_date(outage.declared_at) for office in covered]
+        ends = [
+            office.local_date(outage.resolved_at) if outage.resolved_at else office.local_today() for office in covered
+        ]
+        capabilities = ", ".join(str(Capability(capability).label) for capability in outage.capabilities)
+        label = _("Outage #%(number)s (%(scope)s): %(capabilities)s") % {
+            "number": outage.pk,
+            "scope": outage.scope_label,
+            "capabilities": capabilities,
+        }
+        bands.append(Band(start=min(starts), end=max(ends), label=label))
+    return bands
+
+
+def _daily(totals: Iterable[dict], measures: Iterable[str], days: list[date]) -> list[int]:
+    wanted = set(measures)
+    by_day: dict[date, int] = defaultdict(int)
+    for total in totals:
+        if total["measure"] in wanted:
+            by_day[total["day"]] += total["total"]
+    return [by_day.get(day, 0) for day in days]
+
+
+def range_charts(*, filters: ReportFilters, open_now: int) -> list[Chart]:
+    """The three charts of the range: intake and issued, the backlog, the SLA compliance.
+
+    The first two shade the blocking outages that covered the offices.
+
+    The rollup is read from the range's first day through the latest local today of the offices
+    (one query), so the backlog can be walked back from the ``open_now`` cases. Days after today
+    have no backlog yet.
+    """
+    latest_today = max((office.local_today() for office in filters.offices), default=filters.end)
+    through = max(filters.end, latest_today)
+    read = ReportFilters(offices=filters.offices, start=filters.start, end=through)
+    totals = list(rollup_totals(read, measures=(*RECEIVED, *CLOSED, *SLA), by=("day",)))
+    every_day = [filters.start + timedelta(days=i) for i in range((through - filters.start).days + 1)]
+    shown = (filters.end - filters.start).days + 1
+    days = every_day[:shown]
+    received = _daily(totals, RECEIVED, every_day)
+    closed = _daily(totals, CLOSED, every_day)
+    backlog: list[int | None] = [None] * len(every_day)
+    open_at_end = open_now
+    for index in range(len(every_day) - 1, -1, -1):
+        if every_day[index] <= latest_today:
+            backlog[index] = open_at_end
+        open_at_end -= received[index] - closed[index]
+    met, breached = _daily(totals, ("sla_met",), days), _daily(totals, ("sla_breached",), days)
+    bands = outage_bands(filters.offices, filters.start, filters.end)
+    return [
+        day_chart(
+            slug="intake",
+            title=_("Applications received and issued per day"),
+            start=filters.start,
+            series=[
+                Series(_("received"), received[:shown]),
+                Series(_("issued or handed over"), _daily(totals, ISSUED, days)),
+            ],
+            bands=bands,
+        ),
+        day_chart(
+            slug="backlog",
+            title=_("Open cases at the end of each day"),
+            start=filters.start,
+            series=[Series(_("open cases"), backlog[:shown], style="line")],
+            bands=bands,
+        ),
+        day_chart(
+            slug="sla",
+            title=_("Passports printed within their SLA, per day"),
+            start=filters.start,
+            series=[
+                Series(_("SLA compliance"), [sla_ratio(m, b) for m, b in zip(met, breached, strict=True)], "line", True)
+            ],
+        ),
+    ]
+
+
+def dashboard_overview(*, user: AbstractBaseUser | AnonymousUser, filters: ReportFilters) -> Overview:
+    """The dashboard of ``filters.offices`` (already within what ``user`` oversees)."""
+    rows, total = office_rows(user=user, offices=filters.offices)
+    open_now = total.open_passport_count + total.open_permit_count
+    return Overview(rows=rows, total=total, charts=range_charts(filters=filters, open_now=open_now))
