@@ -17,6 +17,7 @@ count once.
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import connections
@@ -57,7 +58,7 @@ WITH cases AS (
     JOIN {offices} f ON f.id = a.office_id
     WHERE a.office_id = ANY(%(offices)s) AND a.sla_due_date IS NOT NULL {type_condition}
       AND (
-          (a.printed_at IS NOT NULL
+          (a.printed_at >= %(lower)s AND a.printed_at < %(upper)s
            AND timezone(f.timezone, a.printed_at)::date > a.sla_due_date
            AND timezone(f.timezone, a.printed_at)::date BETWEEN %(start)s AND %(end)s)
           OR (a.printed_at IS NULL AND a.status = ANY(%(open)s)
@@ -138,6 +139,10 @@ class SlaReport(Report):
             "start": filters.start,
             "end": filters.end,
             "now": timezone.now(),
+            # Every office-local day of the range lies within these UTC bounds (the zones are
+            # UTC+7 to UTC+9): they let the prints be narrowed before their local dates are computed.
+            "lower": datetime.combine(filters.start - timedelta(days=1), time.min, tzinfo=UTC),
+            "upper": datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=UTC),
             "open": [str(status) for status in SLA_OPEN],
             "national": OutageScope.NATIONAL.value,
             "region": OutageScope.REGION.value,
