@@ -56,6 +56,7 @@ def _duration_code(term: relativedelta) -> str:
 
 
 def _term_label(permit_type: str, term: relativedelta) -> Promise:
+    """The tariff line's words: whole years from two years on, months below (so never "1 years")."""
     if term.years > 1 and not term.months and not term.days:
         return format_lazy(_("{permit_type}, term up to {count} years"), permit_type=permit_type, count=term.years)
     if term.years or term.months:
