@@ -179,7 +179,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
         counts = by_office[office.pk]
         total = sum(counts.values())
         last_days = [
-            _last_day(
+            plan_last_day(
                 total=by_kind[(office.pk, kind.name)],
                 after=afters[office.pk],
                 capacity=capacities[office.pk, kind.name],
@@ -201,7 +201,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
     return result
 
 
-def _last_day(*, total: int, after: date, capacity: DailyCapacity) -> date | None:
+def plan_last_day(*, total: int, after: date, capacity: DailyCapacity) -> date | None:
     """The last day of the plan that would serve ``total`` cases; None if no capacity can."""
     try:
         plan = plan_allocate(total=total, after=after, capacity=capacity)

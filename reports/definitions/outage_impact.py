@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices.models import Office, Outage, OutageScope
-from recovery.impact import CLEARED, PROJECTED, _last_day, daily_capacities
+from recovery.impact import CLEARED, PROJECTED, daily_capacities, plan_last_day
 from recovery.kinds import KINDS
 from recovery.models import ReleaseOffice
 from reports.definitions.base import Report, ReportFilters
@@ -119,7 +119,7 @@ def _held_now(outages: list[Outage], offices: Sequence[Office]) -> dict[tuple[in
         if not total:
             continue
         last_days = [
-            _last_day(total=count, after=afters[office_id], capacity=capacities[office_id, kind])
+            plan_last_day(total=count, after=afters[office_id], capacity=capacities[office_id, kind])
             for kind, count in counts.items()
             if count
         ]
