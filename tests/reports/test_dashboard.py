@@ -110,6 +110,18 @@ class TestEachOfficeByItsOwnToday:
         filters = dashboard(client, national_admin).context["filters"]
         assert (filters.start, filters.end) == (date(2026, 2, 1), MARCH_2)
 
+    def test_before_midnight_utc_every_office_is_already_on_the_next_day(
+        self, evening, national_admin, client, monkeypatch
+    ):
+        # 23:30 UTC on 1 March: 06:30 WIB, 07:30 WITA and 08:30 WIT on 2 March.
+        monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+        response = dashboard(client, national_admin)
+        smg, dps, djj = (office_row(response, code) for code in ("SMG", "DPS", "DJJ"))
+        assert (smg.passports_received, smg.permits_received) == (5, 1)
+        assert (dps.passports_received, djj.permits_received) == (7, 0)
+        assert (dps.sla_met, dps.sla_breached) == (2, 0)  # 1 February is within Denpasar's 30 days now
+        assert (smg.expiring, djj.expiring) == (2, 1)
+
 
 @pytest.fixture
 def cases(smg, sby, member):
