@@ -9,7 +9,6 @@ left behind; the default covers a year.
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import connections
@@ -104,15 +103,15 @@ class BacklogReport(Report):
         """One query: a GROUP BY per kind of case the filters include, joined by UNION ALL."""
         names = [column.name for column in self.columns[2:]]
         buckets = ", ".join(f"{_bucket_sql(low, high)} AS {name}" for name, low, high in BUCKETS)
+        lower, upper = filters.utc_window()
         params: dict[str, Any] = {
             "offices": filters.office_ids,
             "start": filters.start,
             "end": filters.end,
             "now": timezone.now(),
-            # Every office-local day lies within these UTC bounds (the zones are UTC+7 to UTC+9),
-            # so the created_at index narrows the cases before their local dates are computed.
-            "lower": datetime.combine(filters.start - timedelta(days=1), time.min, tzinfo=UTC),
-            "upper": datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=UTC),
+            # Narrows the timestamps by their index before their local dates are computed.
+            "lower": lower,
+            "upper": upper,
         }
         parts = []
         for kind, (model, type_field, closed) in KINDS.items():

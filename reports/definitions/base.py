@@ -4,10 +4,12 @@ A report is read three ways (the admin page, the API and the exports) from one d
 the three always agree: the page and the API show ``rows``, the exports write ``table``.
 """
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -54,6 +56,33 @@ class ReportFilters:
     def type_of(self, kind: str) -> str | None:
         """The type ``kind`` is narrowed to, if any."""
         return self.application_type if kind == CaseKind.PASSPORT.value else self.permit_type
+
+    def utc_window(self) -> tuple[datetime, datetime]:
+        """Instants that hold every office-local day of the range, in any of the three zones.
+
+        The zones are UTC+7 to UTC+9, so a day either side is enough: a query narrows its
+        timestamps by these through their index before computing each one's local date.
+        """
+        return (
+            datetime.combine(self.start - timedelta(days=1), time.min, tzinfo=UTC),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC),
+        )
+
+    def dated_in_range(self, field: str, *, office_field: str = "office") -> Q:
+        """Rows of the offices whose timestamp ``field`` falls on one of their local days in the range.
+
+        One condition per time zone (at most three), whatever the number of offices: the local
+        days become instants per zone, so the timestamp's index serves and no query runs per office.
+        """
+        by_zone: dict[str, list[int]] = defaultdict(list)
+        for office in self.offices:
+            by_zone[office.timezone].append(office.pk)
+        condition = Q(pk__in=[])
+        for zone, office_ids in by_zone.items():
+            lower = datetime.combine(self.start, time.min, tzinfo=ZoneInfo(zone))
+            upper = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=ZoneInfo(zone))
+            condition |= Q(**{f"{office_field}_id__in": office_ids, f"{field}__gte": lower, f"{field}__lt": upper})
+        return condition
 
     def case_filter(self, kind: str, *, office_field: str = "office") -> Q:
         """The cases of ``kind`` these filters cover, by their office and type (not by date)."""

@@ -4,7 +4,6 @@ The rollup counts permits by type but not by nationality, so this report reads t
 themselves: one GROUP BY query, each step counted by its own timestamp's office-local date.
 """
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +15,6 @@ from permits.models import StayPermitApplication
 from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
-from reports.measures import local_bounds
 from reports.routers import report_database
 
 PERMIT = CaseKind.PERMIT.value
@@ -29,28 +27,6 @@ STEPS = (
     ("issued", "issued_at", _("issued")),
     ("cancelled", "cancelled_at", _("cancelled")),
 )
-
-
-def dated_in_range(filters: ReportFilters, field: str, *, office_field: str = "office") -> Q:
-    """Cases of the filters' offices whose ``field`` falls on one of their office-local days in the range.
-
-    One condition per time zone (at most three), whatever the number of offices: the local days
-    become instants per zone, so the timestamp's index serves and no query runs per office.
-    """
-    by_zone: dict[str, list] = defaultdict(list)
-    for office in filters.offices:
-        by_zone[office.timezone].append(office)
-    condition = Q(pk__in=[])
-    for zone_offices in by_zone.values():
-        lower, upper = local_bounds(zone_offices[0], filters.start, filters.end)
-        condition |= Q(
-            **{
-                f"{office_field}_id__in": [office.pk for office in zone_offices],
-                f"{field}__gte": lower,
-                f"{field}__lt": upper,
-            }
-        )
-    return condition
 
 
 def country_name(code: str) -> str:
@@ -79,7 +55,7 @@ class PermitsReport(Report):
     def rows(self, filters: ReportFilters) -> Sequence[Mapping[str, Any]]:
         if not filters.offices:
             return []
-        steps = {name: dated_in_range(filters, field) for name, field, _header in STEPS}
+        steps = {name: filters.dated_in_range(field) for name, field, _header in STEPS}
         any_step = Q(pk__in=[])
         for condition in steps.values():
             any_step |= condition

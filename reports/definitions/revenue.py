@@ -25,7 +25,6 @@ from permits import fees as permit_fees
 from permits.models import StayPermitApplication
 from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
-from reports.definitions.permits import dated_in_range
 from reports.exports import Column
 from reports.routers import report_database
 
@@ -173,7 +172,7 @@ class RevenueReport(Report):
             paid = (
                 model.objects.using(report_database())
                 .filter(filters.case_filter(kind), amount_paid_idr__isnull=False)
-                .filter(dated_in_range(filters, "paid_at"))
+                .filter(filters.dated_in_range("paid_at"))
             )
             parts.extend(_items_of(paid, group) for group in groups)
         if not parts:

@@ -17,7 +17,6 @@ count once.
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import connections
@@ -134,15 +133,15 @@ class SlaReport(Report):
 
     def rows(self, filters: ReportFilters) -> Sequence[Mapping[str, Any]]:
         """One query: the breached cases, their hold intervals and the held days, set-based."""
+        lower, upper = filters.utc_window()
         params: dict[str, Any] = {
             "offices": filters.office_ids,
             "start": filters.start,
             "end": filters.end,
             "now": timezone.now(),
-            # Every office-local day of the range lies within these UTC bounds (the zones are
-            # UTC+7 to UTC+9): they let the prints be narrowed before their local dates are computed.
-            "lower": datetime.combine(filters.start - timedelta(days=1), time.min, tzinfo=UTC),
-            "upper": datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=UTC),
+            # Narrows the timestamps by their index before their local dates are computed.
+            "lower": lower,
+            "upper": upper,
             "open": [str(status) for status in SLA_OPEN],
             "national": OutageScope.NATIONAL.value,
             "region": OutageScope.REGION.value,
