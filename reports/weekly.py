@@ -6,7 +6,8 @@ at their own 07:00 (Papua, on WIT, two hours before Jawa Tengah on WIB). A regio
 one zone in practice; the region's zone is that of its first office by code.
 
 The summary covers the previous Monday to Sunday, the region's local dates: a workbook with one
-sheet per report of ``WEEKLY_REPORTS`` (those registered), and a short email with the headline
+sheet per report of ``WEEKLY_REPORTS`` (those registered; the backlog and the permits about to
+end as they stand on Monday), and a short email with the headline
 numbers from the daily rollup. Each (supervisor, region, Monday) is sent once, whatever the
 number of workers or runs (``WeeklySummary``).
 """
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 # The reports of the workbook, one sheet each, in this order; a slug not registered is left out.
 WEEKLY_REPORTS = ("office-daily", "sla", "backlog", "revenue", "permits-expiring")
+
+# Reports of what stands rather than of what happened (the cases still open, the permits about to
+# end): over last week they would show a sliver, so they cover their own default range as of Monday.
+STANDING_REPORTS = frozenset({"backlog", "permits-expiring"})
 
 # The local time on Monday from which a region's summary is sent.
 SEND_AT = time(7, 0)
@@ -140,13 +145,17 @@ def weekly_headline(filters: ReportFilters) -> Headline:
 
 
 def weekly_tables(due: Due) -> list[Table]:
-    """One table per weekly report, its filters validated for the supervisor as on a report page."""
+    """One table per weekly report, its filters validated for the supervisor as on a report page.
+
+    A report refusing the filters is left out and logged rather than holding back the summary.
+    """
     tables = []
-    data = {"region": due.region.code, "start": due.start.isoformat(), "end": due.end.isoformat()}
     for slug in WEEKLY_REPORTS:
         report = REPORTS.get(slug)
         if report is None:
             continue
+        start, end = report.default_range(due.week) if slug in STANDING_REPORTS else (due.start, due.end)
+        data = {"region": due.region.code, "start": start.isoformat(), "end": end.isoformat()}
         query = query_serializer_for(report)(data=data, context={"user": due.user})
         if not query.is_valid():
             logger.warning("Weekly summary: %s refused %s for user %s: %s", slug, data, due.user.pk, query.errors)

@@ -2,7 +2,7 @@
 
 import io
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from celery.schedules import crontab
@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from imigrasi.celery import app
 from offices.roles import Role
 from reports import weekly
-from reports.definitions.base import ReportFilters
-from reports.exports import XLSX_CONTENT_TYPE, sheet_title
+from reports.definitions.base import Report, ReportFilters
+from reports.exports import XLSX_CONTENT_TYPE, Column, sheet_title
 from reports.models import DailyRollup, WeeklySummary
 from reports.registry import REPORTS
 from reports.tasks import weekly_summaries_send_task
@@ -83,6 +83,23 @@ def _attachment(message) -> bytes:
     assert mimetype == XLSX_CONTENT_TYPE
     assert filename.endswith(".xlsx")
     return content
+
+
+class RangeReport(Report):
+    """A stand-in report whose one row is the range it was asked for; standing ones look ahead."""
+
+    columns = (Column("start", "start", "date"), Column("end", "end", "date"))
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        self.title = slug
+        self.description = slug
+
+    def default_range(self, today: date) -> tuple[date, date]:
+        return today, today + timedelta(days=60)
+
+    def rows(self, filters: ReportFilters) -> list[dict]:
+        return [{"start": filters.start, "end": filters.end}]
 
 
 @pytest.mark.django_db
@@ -193,12 +210,47 @@ class TestContent:
             ("SMG", date(2026, 3, 8), 0),
         ]
 
+    def test_reports_of_what_stands_cover_their_own_range_from_monday(self, rollup, supervisor, monkeypatch):
+        for slug in ("sla", "backlog", "revenue", "permits-expiring"):
+            monkeypatch.setitem(REPORTS, slug, RangeReport(slug))
+        supervisor("Jawa Tengah")
+        weekly_summaries_send(now=MONDAY_7_WIB)
+        workbook = load_workbook(io.BytesIO(_attachment(mail.outbox[0])))
+        ranges = [
+            tuple(cell.date() for cell in next(sheet.iter_rows(min_row=2, values_only=True)))
+            for sheet in workbook.worksheets[1:]
+        ]
+        assert ranges == [
+            WEEK,  # sla
+            (MONDAY, MONDAY + timedelta(days=60)),  # backlog
+            WEEK,  # revenue
+            (MONDAY, MONDAY + timedelta(days=60)),  # permits-expiring
+        ]
+
     def test_a_report_not_registered_is_left_out(self, rollup, supervisor, monkeypatch):
         monkeypatch.setattr(weekly, "WEEKLY_REPORTS", ("office-daily", "not-a-report"))
         supervisor("Jawa Tengah")
         weekly_summaries_send(now=MONDAY_7_WIB)
         workbook = load_workbook(io.BytesIO(_attachment(mail.outbox[0])))
         assert len(workbook.sheetnames) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("codes", [("SMG",), ("SMG", "SKT", "PTI")])
+def test_a_summary_takes_a_fixed_number_of_queries_whatever_the_offices(
+    offices, supervisor, monkeypatch, django_assert_num_queries, codes
+):
+    monkeypatch.setattr(weekly, "WEEKLY_REPORTS", ("office-daily",))
+    for code in codes:
+        DailyRollup.objects.create(
+            office=offices[code], day=date(2026, 3, 3), measure="passport_received", key="new:walk_in", value=1
+        )
+    supervisor("Jawa Tengah")
+    # Due: the memberships, the regions' zones, those sent (3). The row: get_or_create in a
+    # transaction (6 with the savepoints). The headline: scope, offices, rollup (3). The sheet:
+    # the region filter, the offices, the rollup (3; the scope is read once per user).
+    with django_assert_num_queries(15):
+        assert weekly_summaries_send(now=MONDAY_7_WIB) == 1
 
 
 @pytest.mark.django_db(transaction=True)
