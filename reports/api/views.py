@@ -6,6 +6,7 @@ documents each report's own filters and columns.
 
 from typing import Any
 
+from django.conf import settings
 from django.http.response import HttpResponseBase
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -19,10 +20,12 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from imigrasi.api.problems import Problem
 from offices.selectors import overseen_scope
 from reports.api.serializers import ReportEntrySerializer, page_serializer_for, row_serializer_for
 from reports.definitions.base import Report, ReportFilters
-from reports.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream_response, xlsx_response
+from reports.downloads import report_row_count
+from reports.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Table, csv_stream_response, xlsx_response
 from reports.filters import query_serializer_for, report_filters
 from reports.registry import REPORTS
 
@@ -123,12 +126,33 @@ class ReportDownloadView(ReportView):
     view_parameters = frozenset({"format"})
     file_format: str
 
+    problem_responses = {
+        **ReportView.problem_responses,
+        422: gettext_lazy(
+            "`xlsx-too-large`: more rows than a workbook is built for on request "
+            "(`REPORTS_XLSX_SYNC_ROWS`); download the CSV, or narrow the filters"
+        ),
+    }
+
     def get(self, request: Request) -> HttpResponseBase:
         filters = self.filters(request)
         filename = f"{self.report.slug}_{filters.start.isoformat()}_{filters.end.isoformat()}.{self.file_format}"
         if self.file_format == "csv":
             return csv_stream_response(table=self.report.table(filters), filename=filename)
-        return xlsx_response(tables=[self.report.table(filters)], filename=filename)
+        rows = self.report.rows(filters)
+        count = report_row_count(rows)
+        if count > settings.REPORTS_XLSX_SYNC_ROWS:
+            raise Problem(
+                _(
+                    "This report has %(count)s rows, more than a workbook is built for on request "
+                    "(%(limit)s): download it as CSV, or narrow the filters."
+                )
+                % {"count": count, "limit": settings.REPORTS_XLSX_SYNC_ROWS},
+                code="xlsx-too-large",
+                status_code=422,
+            )
+        table = Table(title=self.report.title, columns=self.report.columns, rows=rows)
+        return xlsx_response(tables=[table], filename=filename)
 
 
 def report_view(report: Report) -> type[ReportView]:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from offices.roles import Role
 from reports.models import DailyRollup
-from tests.reports.api_helpers import invalid_params, report_get, report_rows
+from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
 
 MARCH_2 = date(2026, 3, 2)
 MARCH_3 = date(2026, 3, 3)
@@ -227,3 +227,13 @@ class TestAdminPage:
         assert len(rows) == 3
         assert rows[1][:2] == ("SMG", rollup["SMG"].name)
         assert (rows[1][2].date(), rows[1][3]) == (MARCH_2, 5)
+
+
+def test_the_api_refuses_an_xlsx_past_the_rows_built_on_request(rollup, national_admin, settings):
+    settings.REPORTS_XLSX_SYNC_ROWS = 2
+    client = client_for(national_admin)
+    refused = client.get("/api/v1/reports/office-daily/xlsx/", MARCH)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "xlsx-too-large"
+    assert client.get("/api/v1/reports/office-daily/xlsx/", {**MARCH, "office": "SMG"}).status_code == 200
+    assert client.get("/api/v1/reports/office-daily/csv/", MARCH).status_code == 200
