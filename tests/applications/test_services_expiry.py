@@ -40,7 +40,7 @@ def _state(application: PassportApplication) -> tuple:
     return stored.status, stored.version, stored.passport_number_voided
 
 
-def test_beat_schedule_runs_the_expiries_the_sweeps_and_the_key_purge():
+def test_beat_schedule_runs_the_expiries_the_sweeps_the_purges_and_the_weekly_summary():
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert set(tasks) == {
         "applications.tasks.applications_expire_incomplete_task",
@@ -50,6 +50,8 @@ def test_beat_schedule_runs_the_expiries_the_sweeps_and_the_key_purge():
         "permits.tasks.permits_expire_task",
         "permits.tasks.permits_remind_expiring_task",
         "recovery.tasks.releases_resume",
+        "reports.tasks.report_downloads_purge_task",
+        "reports.tasks.weekly_summaries_send_task",
     }
     assert all(isinstance(schedule, crontab) for schedule in tasks.values())
     app.loader.import_default_modules()  # what a worker does at start: discover every app's tasks
