@@ -46,6 +46,7 @@ KINDS = {
     PERMIT: (StayPermitApplication, "permit_type", PERMIT_CLOSED),
 }
 # The rows of a kind follow its workflow: the order its statuses are declared in.
+STATUS_LABELS = {PASSPORT: PassportStatus, PERMIT: PermitStatus}
 STATUS_ORDER = {
     PASSPORT: {status: index for index, status in enumerate(PassportStatus.values)},
     PERMIT: {status: index for index, status in enumerate(PermitStatus.values)},
@@ -89,6 +90,7 @@ class BacklogReport(Report):
         Column("office_name", _("office name")),
         Column("kind", _("kind")),
         Column("status", _("status")),
+        Column("status_label", _("step")),
         Column("days_0_7", _("0 to 7 days"), "int"),
         Column("days_8_14", _("8 to 14 days"), "int"),
         Column("days_15_30", _("15 to 30 days"), "int"),
@@ -101,7 +103,8 @@ class BacklogReport(Report):
 
     def rows(self, filters: ReportFilters) -> Sequence[Mapping[str, Any]]:
         """One query: a GROUP BY per kind of case the filters include, joined by UNION ALL."""
-        names = [column.name for column in self.columns[2:]]
+        # The columns the query returns, in its order; the office and the step's label are added here.
+        names = [column.name for column in self.columns if column.name not in ("office", "office_name", "status_label")]
         buckets = ", ".join(f"{_bucket_sql(low, high)} AS {name}" for name, low, high in BUCKETS)
         lower, upper = filters.utc_window()
         params: dict[str, Any] = {
@@ -141,6 +144,7 @@ class BacklogReport(Report):
                 "office": offices[office_id].code,
                 "office_name": offices[office_id].name,
                 **dict(zip(names, (kind, status, *counts), strict=True)),
+                "status_label": STATUS_LABELS[kind](status).label,
             }
             for kind, office_id, status, *counts in found
         ]

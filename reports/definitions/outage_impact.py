@@ -16,7 +16,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offices.models import Office, Outage, OutageScope
+from offices.models import Capability, Office, Outage, OutageScope
 from recovery.impact import CLEARED, PROJECTED, daily_capacities, plan_last_day
 from recovery.kinds import KINDS
 from recovery.models import ReleaseOffice
@@ -190,7 +190,7 @@ class OutageImpactReport(Report):
                 {
                     "outage": outage.pk,
                     "scope": outage.scope_label,
-                    "capabilities": ", ".join(outage.capabilities),
+                    "capabilities": ", ".join(str(Capability(capability).label) for capability in outage.capabilities),
                     "capacity_percent": outage.capacity_percent,
                     "declared_at": outage.declared_at,
                     "resolved_at": outage.resolved_at,

@@ -110,6 +110,7 @@ def test_the_range_selects_cases_by_their_received_date(backlog, national_admin)
         national_admin, "backlog", office="SMG", start=start, end=(today - timedelta(days=8)).isoformat()
     )
     assert [(row["status"], row["total"]) for row in rows] == [("submitted", 2), ("approved", 1), ("printed", 1)]
+    assert [row["status_label"] for row in rows] == ["Diajukan", "Disetujui", "Dicetak"]
 
 
 class TestTypeFilters:

@@ -118,7 +118,10 @@ def test_each_outage_and_office_with_its_hours_held_cases_and_clearing_day(outag
     found = by_outage_and_office(rows)
 
     first = found[national, "SMG"]
-    assert (first["capabilities"], first["capacity_percent"]) == ("central_records, permit_issuance, printing", None)
+    assert (first["capabilities"], first["capacity_percent"]) == (
+        "Basis data pusat (adjudikasi), Penerbitan izin tinggal, Pencetakan paspor",
+        None,
+    )
     assert (first["declared_at"], first["resolved_at"], first["hours_down"]) == (
         "2026-03-02T10:00:00+07:00",
         "2026-03-05T02:00:00+07:00",
@@ -141,7 +144,7 @@ def test_each_outage_and_office_with_its_hours_held_cases_and_clearing_day(outag
     surabaya = found[printer, "SBY"]
     assert (surabaya["scope"], surabaya["capabilities"], surabaya["resolved_at"], surabaya["hours_down"]) == (
         "SBY",
-        "printing",
+        "Pencetakan paspor",
         None,
         30,
     )
