@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format messages bench upgrade-embedded-db clean
+.PHONY: run test lint format messages bench bench-reports upgrade-embedded-db clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ bench:
 	@$(MAKE) --no-print-directory $(VENV)/.dev
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) -m bench.release $(BENCH_ARGS)
+
+# The supervisors' reports on a year of a million cases (bench/README.md), only ever against DATABASE_URL.
+# BENCH_ARGS passes options (BENCH_ARGS="--cases 200000", or "--reads-only" on a database it filled).
+bench-reports:
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench-reports needs DATABASE_URL: a database of its own (createdb imigrasi_bench_reports), never the embedded one." >&2; \
+		exit 2; \
+	fi
+	@$(MAKE) --no-print-directory $(VENV)/.dev
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) -m bench.reports $(BENCH_ARGS)
 
 upgrade-embedded-db: $(VENV)/.runtime
 	$(PY) -c "from pathlib import Path; from imigrasi.embedded_postgres import upgrade; upgrade(Path('.data/postgres'))"
