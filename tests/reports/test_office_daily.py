@@ -193,6 +193,15 @@ class TestAdminPage:
         ]
         assert "Rp 2.250.000" in response.content.decode()
 
+    def test_pages_keep_the_filters(self, rollup, national_admin, client, monkeypatch):
+        monkeypatch.setattr("reports.admin.pages.PAGE_ROWS", 1)
+        client.force_login(national_admin)
+        response = client.get(self.URL, {**MARCH, "office": "SMG", "p": 2})
+        assert [(row["office"], row["day"]) for row in response.context["page"]] == [("SMG", MARCH_3)]
+        html = response.content.decode()
+        assert 'href="?start=2026-03-01&amp;end=2026-03-31&amp;office=SMG&amp;p=1"' in html
+        assert "p=3" not in html
+
     def test_bad_filters_show_their_errors_and_no_rows(self, rollup, national_admin, client):
         client.force_login(national_admin)
         response = client.get(self.URL, {"start": "2026-03-10", "end": "2026-03-09"})
