@@ -94,7 +94,7 @@ class Measure:
             self.per_office[office] = self.per_office.get(office, 0) + spent
 
 
-def _setup() -> None:
+def django_setup() -> None:
     """Django for this process: production-like (DEBUG off), an in-memory broker."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imigrasi.settings")
     os.environ.setdefault("DEBUG", "0")
@@ -258,18 +258,37 @@ FROM numbered, LATERAL (SELECT %(start)s::timestamptz + g * %(step)s::interval A
 """
 
 
-def _refusal() -> str | None:
-    """Why the benchmark must not run on this database, or None."""
+def arguments_refusal(*, prog: str, writes: str, cases: int) -> str | None:
+    """Why a benchmark must not start with these arguments, or None: it only writes into a database of its own."""
+    if not os.environ.get("DATABASE_URL"):
+        return (
+            f"{prog} writes {writes}: set DATABASE_URL to a database of its own "
+            "(it never runs against the embedded development database)."
+        )
+    if cases < 1:
+        return "--cases must be at least 1."
+    return None
+
+
+def migrations_refusal() -> str | None:
+    """Why a benchmark cannot read or write this database yet, or None."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
-
-    from applications.models import PassportApplication
-    from offices.models import Outage
-    from permits.models import StayPermitApplication
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return "The database is not migrated: run `python manage.py migrate` against it first."
+    return None
+
+
+def database_refusal() -> str | None:
+    """Why a benchmark must not write into this database, or None."""
+    from applications.models import PassportApplication
+    from offices.models import Outage
+    from permits.models import StayPermitApplication
+
+    if refusal := migrations_refusal():
+        return refusal
     if PassportApplication.objects.exists() or StayPermitApplication.objects.exists():
         return (
             "The database already holds cases; the benchmark writes its own backlog and needs a database without "
@@ -365,23 +384,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"held cases (default {DEFAULT_CASES:,})")
     parser.add_argument("--chunk-size", type=int, default=None, help="entries dated per chunk (default: the job's)")
     args = parser.parse_args(argv)
-    if not os.environ.get("DATABASE_URL"):
-        print(
-            "bench.release writes hundreds of thousands of rows: set DATABASE_URL to a database of its own "
-            "(it never runs against the embedded development database).",
-            file=sys.stderr,
-        )
-        return 2
-    if args.cases < 1:
-        print("--cases must be at least 1.", file=sys.stderr)
-        return 2
-    _setup()
-    from recovery.services import CHUNK_SIZE
-
-    refusal = _refusal()
+    refusal = arguments_refusal(prog="bench.release", writes="hundreds of thousands of rows", cases=args.cases)
+    if refusal is None:
+        django_setup()
+        refusal = database_refusal()
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    from recovery.services import CHUNK_SIZE
+
     run(cases=args.cases, chunk_size=args.chunk_size or CHUNK_SIZE, out=lambda line: print(line, flush=True))
     return 0
 

@@ -29,10 +29,10 @@ API endpoint (its first page, through Django's test client), the median of five 
 warm-up, with the queries of each; and office-daily for the whole nation as a national
 administrator. A report that fails is printed with its error and the others go on. For a report
 whose ``rows`` take over 300 ms, the plan of its slowest statement is printed (``EXPLAIN ANALYZE``).
+``--reads-only`` measures the reports again on a database a previous run filled.
 """
 
 import argparse
-import os
 import sys
 import time
 import traceback
@@ -49,9 +49,11 @@ from bench.release import (
     PERMITS_PER_SPONSOR,
     SPONSORS_SQL,
     QueryCounter,
-    _refusal,
-    _setup,
     apportion,
+    arguments_refusal,
+    database_refusal,
+    django_setup,
+    migrations_refusal,
     positional,
 )
 
@@ -615,6 +617,8 @@ def _reads_refusal() -> str | None:
     """Why ``--reads-only`` cannot run here: it needs the cases and rollup of a previous run."""
     from reports.models import DailyRollup
 
+    if refusal := migrations_refusal():
+        return refusal
     if not DailyRollup.objects.exists():
         return "--reads-only reads a database a previous run filled; this one has no rollup."
     return None
@@ -629,18 +633,10 @@ def main(argv: list[str] | None = None) -> int:
         help="only read the reports, on a database a previous run filled (to measure reports changed since)",
     )
     args = parser.parse_args(argv)
-    if not os.environ.get("DATABASE_URL"):
-        print(
-            "bench.reports writes a million rows: set DATABASE_URL to a database of its own "
-            "(it never runs against the embedded development database).",
-            file=sys.stderr,
-        )
-        return 2
-    if args.cases < 1:
-        print("--cases must be at least 1.", file=sys.stderr)
-        return 2
-    _setup()
-    refusal = _reads_refusal() if args.reads_only else _refusal()
+    refusal = arguments_refusal(prog="bench.reports", writes="a million rows", cases=args.cases)
+    if refusal is None:
+        django_setup()
+        refusal = _reads_refusal() if args.reads_only else database_refusal()
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
