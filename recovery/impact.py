@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     BooleanField,
     Case,
@@ -211,24 +212,30 @@ def plan_last_day(*, total: int, after: date, capacity: DailyCapacity) -> date |
 
 
 def daily_capacities(
-    *, offices: list[Office], afters: dict[int, date], active_outages: list[Outage]
+    *, offices: list[Office], afters: dict[int, date], active_outages: list[Outage], using: str = DEFAULT_DB_ALIAS
 ) -> dict[tuple[int, str], DailyCapacity]:
     """``office_daily_capacity`` of each office and kind, read in two queries for all offices.
 
     The same capacity as the release will use: the office head's overtime and Saturday sessions,
-    the slowdowns still running and the days earlier releases have already promised.
+    the slowdowns still running and the days earlier releases have already promised. ``using``
+    names the database to read them from: the reports read theirs from the reports' replica.
     """
     office_ids = [office.pk for office in offices]
     boosts: dict[tuple[int, str], list[RecoveryCapacity]] = {}
     earliest = min(afters.values())
-    for row in RecoveryCapacity.objects.filter(office_id__in=office_ids, ends_on__gt=earliest).order_by(
-        "office_id", "starts_on"
+    for row in (
+        RecoveryCapacity.objects.using(using)
+        .filter(office_id__in=office_ids, ends_on__gt=earliest)
+        .order_by("office_id", "starts_on")
     ):
         if row.ends_on > afters[row.office_id]:
             boosts.setdefault((row.office_id, row.kind), []).append(row)
     plans: dict[int, list[dict]] = {}
     for office_id, plan in (
-        ReleaseOffice.objects.filter(office_id__in=office_ids).exclude(plan={}).values_list("office_id", "plan")
+        ReleaseOffice.objects.using(using)
+        .filter(office_id__in=office_ids)
+        .exclude(plan={})
+        .values_list("office_id", "plan")
     ):
         plans.setdefault(office_id, []).append(plan)
     capacities = {}

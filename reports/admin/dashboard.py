@@ -48,7 +48,5 @@ def dashboard_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpR
         context["errors"] = query.errors
         return TemplateResponse(request, "admin/reports/dashboard/dashboard.html", context, status=400)
     filters = report_filters(user=request.user, report=DASHBOARD_RANGE, data=query.validated_data)
-    context.update(
-        filters=filters, overview=dashboard_overview(user=request.user, filters=filters), steps=STEPS, errors={}
-    )
+    context.update(filters=filters, overview=dashboard_overview(filters=filters), steps=STEPS, errors={})
     return TemplateResponse(request, "admin/reports/dashboard/dashboard.html", context)

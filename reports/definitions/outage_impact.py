@@ -110,8 +110,12 @@ def _held_now(outages: list[Outage], offices: Sequence[Office]) -> dict[tuple[in
     if not held_offices:
         return {}
     afters = {office.pk: office.local_today() for office in held_offices}
+    database = report_database()
     capacities = daily_capacities(
-        offices=held_offices, afters=afters, active_outages=list(Outage.objects.using(report_database()).active())
+        offices=held_offices,
+        afters=afters,
+        active_outages=list(Outage.objects.using(database).active()),
+        using=database,
     )
     held = {}
     for (outage_id, office_id), counts in by_kind.items():
