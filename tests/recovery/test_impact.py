@@ -27,6 +27,9 @@ from recovery.services import office_daily_capacity, recovery_capacity_set, rele
 from tests.factories import UserFactory
 from tests.recovery.helpers import held, local, national_outage, permit_held, resolved_on
 
+# Hand-worked plans on the calendar of December 2026: its dates stay in the future.
+pytestmark = pytest.mark.usefixtures("late_november_2026")
+
 TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
 START = local(date(2026, 12, 1))
 # The outage's capabilities, as declared: sorted.
