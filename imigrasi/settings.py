@@ -126,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Indonesian first, English second. Times are stored in UTC; each office shows its own zone.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalog first, then the Indonesian country names django-countries lacks.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_TZ = True
