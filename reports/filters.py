@@ -9,17 +9,26 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from applications.models import ApplicationType
-from offices.api.outage_serializers import RegionField
+from offices.api.fields import OfficeCodeField, RegionField
 from offices.models import Office, Region
 from offices.selectors import overseen_offices, overseen_regions
 from permits.models import PermitType
-from recovery.api.backlog_serializers import OfficeCodeField
-from reports.definitions.base import MAX_RANGE_YEARS, TYPE_FILTERS, Report, ReportFilters
+from reports.definitions.base import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    MAX_RANGE_YEARS,
+    TYPE_FILTERS,
+    Report,
+    ReportFilters,
+)
+
+DAY_BOUNDS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 
 class ReportQuerySerializer(serializers.Serializer):
@@ -33,8 +42,16 @@ class ReportQuerySerializer(serializers.Serializer):
     office = OfficeCodeField(
         queryset=Office.objects.none(), required=False, help_text=_("An office code you oversee, e.g. SMG.")
     )
-    start = serializers.DateField(required=False, help_text=_("First day, included (YYYY-MM-DD)."))
-    end = serializers.DateField(required=False, help_text=_("Last day, included (YYYY-MM-DD)."))
+    start = serializers.DateField(
+        required=False,
+        validators=DAY_BOUNDS,
+        help_text=_("First day, included (YYYY-MM-DD), from 2000-01-01 to 2099-12-31."),
+    )
+    end = serializers.DateField(
+        required=False,
+        validators=DAY_BOUNDS,
+        help_text=_("Last day, included (YYYY-MM-DD), from 2000-01-01 to 2099-12-31."),
+    )
     application_type = serializers.ChoiceField(
         choices=ApplicationType.choices,
         required=False,

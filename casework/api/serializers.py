@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from casework.models import Case
 from casework.selectors import case_held_by
+from offices.api.fields import OfficeCodeField
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.models import Office
 from offices.outages import outage_summary
@@ -22,7 +23,7 @@ from offices.outages import outage_summary
 class CaseCreateSerializer(serializers.Serializer):
     """The office of a new case, looked up only among the offices the caller may see."""
 
-    office = serializers.SlugRelatedField(slug_field="code", queryset=Office.objects.none())
+    office = OfficeCodeField(queryset=Office.objects.none())
 
     def __init__(self, *args: Any, offices: QuerySet[Office] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

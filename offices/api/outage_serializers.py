@@ -2,13 +2,11 @@
 
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from offices.api.fields import OfficeCodeField, RegionField
 from offices.models import Capability, Office, Outage, OutageScope, Region
 
 
@@ -43,23 +41,6 @@ class OutageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class RegionField(serializers.RelatedField):
-    """A region by its province code (``33``) or its name (``Jawa Tengah``)."""
-
-    default_error_messages = {"does_not_exist": _("No region with the code or name “{value}”.")}
-
-    def to_internal_value(self, data: Any) -> Region:
-        value = str(data).strip()
-        region = self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()
-        if region is None:
-            self.fail("does_not_exist", value=value)
-        return region
-
-    def to_representation(self, value: Region) -> str:
-        return value.code
-
-
 class OutageDeclareSerializer(serializers.Serializer):
     """A declaration. The scope's target is checked here so a bad one names its field."""
 
@@ -67,9 +48,7 @@ class OutageDeclareSerializer(serializers.Serializer):
     region = RegionField(
         queryset=Region.objects.all(), required=False, allow_null=True, help_text=_("For scope region: code or name.")
     )
-    office = serializers.SlugRelatedField(
-        slug_field="code", queryset=Office.objects.all(), required=False, allow_null=True
-    )
+    office = OfficeCodeField(queryset=Office.objects.all(), required=False, allow_null=True)
     capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False, max_length=len(Capability)
     )
@@ -115,8 +94,7 @@ class OutageResolveSerializer(serializers.Serializer):
 
 
 class StatusQuerySerializer(serializers.Serializer):
-    office = serializers.SlugRelatedField(
-        slug_field="code",
+    office = OfficeCodeField(
         queryset=Office.objects.select_related("region"),
         required=False,
         help_text=_("An office code: the state at that office instead of nationally."),

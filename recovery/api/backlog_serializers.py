@@ -8,32 +8,12 @@ from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from offices.api.outage_serializers import RegionField
+from offices.api.fields import OfficeCodeField, RegionField
 from offices.models import Capability, Office, Outage, Region
 from offices.selectors import overseen_offices, overseen_regions
 from recovery.backlog import backlog_outages
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class OfficeCodeField(serializers.RelatedField):
-    """An office by its code (``SMG``, any case), among the offices of the field's query set."""
-
-    default_error_messages = {"does_not_exist": _("No office with the code “{value}”.")}
-
-    def to_internal_value(self, data: Any) -> Office:
-        value = "".join(str(data).split()).upper()
-        office = self.get_queryset().filter(code=value).first()
-        if office is None:
-            self.fail("does_not_exist", value=value)
-        return office
-
-    def to_representation(self, value: Office) -> str:
-        return value.code
-
 
 # The kind and the capability of a row or a case are plain strings in the schema, their values
 # listed in the description: as enums they would collide with other fields of those names (a

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from offices.api.fields import OfficeCodeField
 from offices.models import Capability, Office
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import MAX_EXTRA_CASES
@@ -180,17 +181,10 @@ class RecoveryCapacitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfficeCodeField(serializers.SlugRelatedField):
-    """An office by its code, in any case and spacing (`smg`, ` SMG`)."""
-
-    def to_internal_value(self, data: Any) -> Office:
-        return super().to_internal_value("".join(str(data).split()).upper())
-
-
 class RecoveryCapacityCreateSerializer(serializers.Serializer):
     """A recovery period. ``offices`` in the context: the offices the caller may name."""
 
-    office = OfficeCodeField(slug_field="code", queryset=Office.objects.none(), help_text=_("Office code, e.g. SMG."))
+    office = OfficeCodeField(queryset=Office.objects.none(), help_text=_("Office code, e.g. SMG."))
     kind = CaseKindField(help_text=format_lazy("{} {}", _("The queue the capacity is for:"), KIND_VALUES))
     starts_on = serializers.DateField(help_text=_("First day of the period."))
     ends_on = serializers.DateField(help_text=_("Last day of the period."))

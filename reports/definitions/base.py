@@ -23,6 +23,9 @@ TYPE_FILTERS = {"application_type": CaseKind.PASSPORT.value, "permit_type": Case
 
 # The longest range a report covers: ranges are refused from two years on (``reports.filters``).
 MAX_RANGE_YEARS = 2
+# The dates a report may name: the years of the offices' records, with room to look ahead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 import pytest
 from django.core.cache import cache
 
+from applications.models import PassportApplication
 from offices.roles import Role
+from tests.applications.service_factories import create_body
 
 PROBLEM = "application/problem+json"
 
@@ -83,6 +85,38 @@ def test_malformed_filter_value(api_client, smg_desk):
 def test_unknown_office_code(api_client, smg_desk):
     api_client.force_authenticate(smg_desk)
     assert_problem(api_client.get("/api/v1/offices/XXX/"), 404, "not-found")
+
+
+NOT_A_CODE = ["SMG\x00", "S" * 10_000]
+
+
+@pytest.mark.parametrize("office", NOT_A_CODE, ids=["nul", "long"])
+def test_an_office_that_cannot_be_a_code_is_an_unknown_one_everywhere(api_client, smg_desk, national_admin, office):
+    api_client.force_authenticate(smg_desk)
+    answers = [
+        api_client.get("/api/v1/status/", {"office": office}),
+        api_client.post("/api/v1/passport-applications/", create_body(office=office), format="json"),
+    ]
+    api_client.force_authenticate(national_admin)
+    answers += [
+        api_client.get("/api/v1/backlog/", {"office": office}),
+        api_client.get("/api/v1/reports/office-daily/", {"office": office}),
+        api_client.post("/api/v1/recovery-capacities/", {"office": office, "kind": "passport"}, format="json"),
+    ]
+    for answer in answers:
+        body = assert_problem(answer, 400, "invalid")
+        (refusal,) = [row for row in body["invalid_params"] if row["name"] == "office"]
+        assert refusal["code"] == "does_not_exist"
+        assert len(refusal["reason"]) < 80
+        assert "\x00" not in refusal["reason"]
+    assert not PassportApplication.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/backlog/", "/api/v1/reports/sla/"])
+def test_a_region_that_cannot_be_a_name_is_an_unknown_one(api_client, national_admin, url):
+    api_client.force_authenticate(national_admin)
+    body = assert_problem(api_client.get(url, {"region": "33\x00"}), 400, "invalid")
+    assert [(row["name"], row["code"]) for row in body["invalid_params"]] == [("region", "does_not_exist")]
 
 
 def test_method_not_allowed(api_client, smg_desk):

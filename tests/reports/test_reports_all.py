@@ -86,6 +86,12 @@ class TestEveryReport:
         response = report_get(supervisor, slug, start="2024-01-01", end="2026-01-01")
         assert invalid_params(response) == [("end", "range-too-long")]
 
+    def test_dates_outside_the_years_of_the_records_are_refused(self, offices, supervisor, slug):
+        early = report_get(supervisor, slug, start="1999-12-31", end="2000-01-01")
+        late = report_get(supervisor, slug, start="9999-12-31", end="9999-12-31")
+        assert invalid_params(early) == [("start", "min_value")]
+        assert invalid_params(late) == [("start", "max_value"), ("end", "max_value")]
+
     def test_an_office_outside_the_scope_is_refused_like_an_unknown_one(self, offices, supervisor, slug):
         outside = report_get(supervisor, slug, office="SBY")
         unknown = report_get(supervisor, slug, office="QQQ")

@@ -1,0 +1,67 @@
+"""Offices and regions named on the wire, looked up among the field's query set.
+
+Every serializer that takes an office or a region uses these, so they all read a name the same way
+and refuse it in the same words. The query set is the caller's scope: a code outside it is refused
+like an unknown one. A value that cannot be a code or a name (longer than the column, or holding a
+NUL character, which PostgreSQL refuses in text) is refused without asking the database.
+"""
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from offices.models import Office, Region
+
+# How much of a refused value an error message repeats.
+SHOWN_CHARACTERS = 20
+
+
+def _could_name(value: str, *, max_length: int) -> bool:
+    return len(value) <= max_length and "\x00" not in value
+
+
+def _shown(value: str) -> str:
+    value = value.replace("\x00", "")
+    return value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "…"
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OfficeCodeField(serializers.RelatedField):
+    """An office by its code, in any case and spacing (``smg``, `` SMG``)."""
+
+    default_error_messages = {"does_not_exist": _("No office with the code “{value}”.")}
+
+    def to_internal_value(self, data: Any) -> Office:
+        value = "".join(str(data).split()).upper()
+        office = None
+        if _could_name(value, max_length=Office._meta.get_field("code").max_length):
+            office = self.get_queryset().filter(code=value).first()
+        if office is None:
+            self.fail("does_not_exist", value=_shown(value))
+        return office
+
+    def to_representation(self, value: Office) -> str:
+        return value.code
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionField(serializers.RelatedField):
+    """A region by its province code (``33``) or its name (``Jawa Tengah``, any case)."""
+
+    default_error_messages = {"does_not_exist": _("No region with the code or name “{value}”.")}
+
+    def to_internal_value(self, data: Any) -> Region:
+        value = str(data).strip()
+        region = None
+        if _could_name(value, max_length=Region._meta.get_field("name").max_length):
+            region = self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()
+        if region is None:
+            self.fail("does_not_exist", value=_shown(value))
+        return region
+
+    def to_representation(self, value: Region) -> str:
+        return value.code
