@@ -34,7 +34,7 @@ from casework.admin_forms import (
     outage_refusal,
 )
 from casework.history import case_timeline
-from casework.models import Case, Notification
+from casework.models import Case, Notification, version_parse
 from casework.selectors import case_held_by
 from casework.workflow import Workflow
 from imigrasi.api.problems import Problem
@@ -277,9 +277,8 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     )
                     return HttpResponseRedirect(change_url)
         else:
-            version = request.GET.get("version", "")
             form = ActionForm(
-                initial={"expected_version": int(version) if version.isdigit() else case.version},
+                initial={"expected_version": version_parse(request.GET.get("version", "")) or case.version},
                 case=case,
                 step=step,
                 input_fields=self.input_fields,

@@ -28,6 +28,15 @@ def text_required(name: str, value: str, message: str) -> str:
     return value
 
 
+def version_parse(text: str) -> int | None:
+    """The case version ``text`` names: one to nine ASCII digits (as a version column holds), else None.
+
+    ``str.isdigit`` is not enough: it accepts digits such as ``²`` that ``int`` refuses, and
+    thousands of digits ``int`` will not read.
+    """
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 class Case(FSMModelMixin, models.Model):
     """A case handled at one office; concrete kinds add their applicant, status and own steps.
 

@@ -30,7 +30,7 @@ from casework.api.schema import (
 from casework.api.serializers import ACTION_INPUT_SERIALIZERS, ActionInputSerializer, TimelineEntrySerializer
 from casework.errors import PreconditionFailed
 from casework.history import case_timeline
-from casework.models import Case
+from casework.models import Case, version_parse
 from casework.workflow import Workflow
 from imigrasi.api.idempotency import idempotent
 from offices.models import Outage
@@ -53,10 +53,10 @@ def if_match_version(request: Request, case: Case) -> int | None:
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    value = header.removeprefix("W/").strip().strip('"')
-    if not value.isdigit():
+    version = version_parse(header.removeprefix("W/").strip().strip('"'))
+    if version is None:
         raise PreconditionFailed(extra={"version": case.version})
-    return int(value)
+    return version
 
 
 class CaseView(generics.GenericAPIView):

@@ -2,12 +2,19 @@
 
 from typing import Any
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from imigrasi.api.problems import PROBLEM_CONTENT_TYPE
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our token authentication is knox's, read more carefully: the schema describes it as knox's."""
+
+    target_class = "imigrasi.api.authentication.TokenAuthentication"
 
 
 class InvalidParamSerializer(serializers.Serializer):

@@ -87,11 +87,15 @@ def test_unknown_office_code(api_client, smg_desk):
     assert_problem(api_client.get("/api/v1/offices/XXX/"), 404, "not-found")
 
 
-NOT_A_CODE = ["SMG\x00", "S" * 10_000]
+def office_refusal(answer) -> dict:
+    body = assert_problem(answer, 400, "invalid")
+    (refusal,) = [row for row in body["invalid_params"] if row["name"] == "office"]
+    assert refusal["code"] == "does_not_exist"
+    return refusal
 
 
-@pytest.mark.parametrize("office", NOT_A_CODE, ids=["nul", "long"])
-def test_an_office_that_cannot_be_a_code_is_an_unknown_one_everywhere(api_client, smg_desk, national_admin, office):
+def test_an_overlong_office_code_is_an_unknown_one_everywhere(api_client, smg_desk, national_admin):
+    office = "S" * 10_000
     api_client.force_authenticate(smg_desk)
     answers = [
         api_client.get("/api/v1/status/", {"office": office}),
@@ -104,19 +108,74 @@ def test_an_office_that_cannot_be_a_code_is_an_unknown_one_everywhere(api_client
         api_client.post("/api/v1/recovery-capacities/", {"office": office, "kind": "passport"}, format="json"),
     ]
     for answer in answers:
-        body = assert_problem(answer, 400, "invalid")
-        (refusal,) = [row for row in body["invalid_params"] if row["name"] == "office"]
-        assert refusal["code"] == "does_not_exist"
-        assert len(refusal["reason"]) < 80
-        assert "\x00" not in refusal["reason"]
+        assert office_refusal(answer)["reason"].count("S") == 20
+    assert not PassportApplication.objects.exists()
+
+
+def test_a_nul_in_an_office_code_of_a_body_is_an_unknown_office(api_client, smg_desk, national_admin):
+    api_client.force_authenticate(smg_desk)
+    intake = api_client.post("/api/v1/passport-applications/", create_body(office="SMG\x00"), format="json")
+    api_client.force_authenticate(national_admin)
+    capacity = api_client.post("/api/v1/recovery-capacities/", {"office": "SMG\x00", "kind": "passport"}, format="json")
+    for answer in (intake, capacity):
+        assert "\x00" not in office_refusal(answer)["reason"]
     assert not PassportApplication.objects.exists()
 
 
 @pytest.mark.parametrize("url", ["/api/v1/backlog/", "/api/v1/reports/sla/"])
 def test_a_region_that_cannot_be_a_name_is_an_unknown_one(api_client, national_admin, url):
     api_client.force_authenticate(national_admin)
-    body = assert_problem(api_client.get(url, {"region": "33\x00"}), 400, "invalid")
+    body = assert_problem(api_client.get(url, {"region": "3" * 500}), 400, "invalid")
     assert [(row["name"], row["code"]) for row in body["invalid_params"]] == [("region", "does_not_exist")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/passport-applications/SMG%00/",
+        "/api/v1/passport-applications/SMG%00/history/",
+        "/api/v1/stay-permits/X%00/",
+        "/api/v1/offices/SMG%00/",
+        "/api/v1/passport-applications/?status=%00",
+    ],
+)
+def test_a_nul_in_the_url_is_a_malformed_request(api_client, smg_desk, url):
+    api_client.force_authenticate(smg_desk)
+    body = assert_problem(api_client.get(url), 400, "malformed-request")
+    assert "NUL" in body["detail"]
+
+
+def test_a_nul_in_a_header_is_a_malformed_request_and_writes_nothing(api_client, smg_desk):
+    api_client.force_authenticate(smg_desk)
+    response = api_client.post(
+        "/api/v1/passport-applications/", create_body(), format="json", HTTP_IDEMPOTENCY_KEY="key\x00"
+    )
+    assert_problem(response, 400, "malformed-request")
+    assert not PassportApplication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/applications/passportapplication/?status__exact=%00", "/admin/autocomplete/?term=%00"]
+)
+def test_a_nul_in_an_admin_url_is_a_bad_request(client, admin_user, url):
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize("token", ["\xfc\xfd", "abc\x01def"], ids=["not-utf8", "control"])
+def test_a_token_that_cannot_be_one_is_refused(api_client, db, token):
+    response = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert_problem(response, 401, "authentication-failed")
+
+
+def test_json_nested_too_deeply_is_malformed_json_and_writes_nothing(api_client, smg_desk):
+    api_client.force_authenticate(smg_desk)
+    body = "[" * 5000 + "]" * 5000
+    response = api_client.post("/api/v1/passport-applications/", body, content_type="application/json")
+    assert_problem(response, 400, "malformed-json")
+    assert not PassportApplication.objects.exists()
 
 
 def test_method_not_allowed(api_client, smg_desk):

@@ -242,6 +242,17 @@ def test_change_page_is_read_only(client, offices, smg_front_desk):
     assert application.status == Status.SUBMITTED
 
 
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "abc"])
+def test_an_action_page_given_no_version_expects_the_current_one(client, offices, smg_front_desk, version):
+    application = application_submitted(office=offices["SMG"], actor=smg_front_desk)
+    client.force_login(smg_front_desk)
+
+    form_page = client.get(act_url(application, "verify"), {"version": version})
+
+    assert form_page.status_code == 200
+    assert form_page.context["form"].initial["expected_version"] == application.version
+
+
 def test_front_desk_verifies_and_records_payment_through_the_action_pages(client, offices, smg_front_desk):
     application = application_submitted(office=offices["SMG"], actor=smg_front_desk)
     client.force_login(smg_front_desk)

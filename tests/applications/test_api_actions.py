@@ -267,10 +267,11 @@ class TestIfMatch:
         assert response.json()["version"] == 4
         assert response["ETag"] == '"4"'
 
-    def test_a_value_that_is_no_version_never_matches(self, offices, staff):
+    @pytest.mark.parametrize("header", ['"abc"', '"²"', 'W/"³"', "9" * 5000])
+    def test_a_value_that_is_no_version_never_matches(self, offices, staff, header):
         application = at(offices, Status.SUBMITTED)
 
-        response = act(staff["desk"], application.reference, "verify", **{"If-Match": '"abc"'})
+        response = act(staff["desk"], application.reference, "verify", **{"If-Match": header})
 
         assert response.status_code == 412
         assert response.json()["code"] == "precondition-failed"

@@ -1,0 +1,41 @@
+"""Requests no part of the system can hold, refused before any view reads them."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+from imigrasi.api.problems import problem_response
+
+NUL = "\x00"
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if NUL in request.path_info:
+        return True
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return True
+    return any(NUL in str(value) for name, value in request.META.items() if name.startswith("HTTP_"))
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path, the query string or a header is a bad request (400).
+
+    PostgreSQL cannot store NUL in text, so a NUL that reached a lookup (a case reference in the
+    URL, an admin filter, an idempotency key) failed in the database with a 500 instead of being
+    refused. No request of ours carries one. Under ``/api/`` the answer is a problem document
+    (``malformed-request``); elsewhere a plain 400. Bodies are left to the forms and serializers,
+    which refuse NUL in text fields themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _holds_nul(request):
+            return self.get_response(request)
+        detail = _("The request holds a NUL character, which no field accepts.")
+        if request.path_info.startswith("/api/"):
+            return problem_response(request, status_code=400, code="malformed-request", detail=detail)
+        return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
