@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Subquery
 from django.dispatch import Signal
@@ -24,6 +25,11 @@ from imigrasi.api.problems import Problem
 from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region
 from offices.roles import Role
 from offices.selectors import Scope, user_scope
+
+# How far ahead an announced end may lie. Beyond it the value is a typing slip, not an estimate,
+# and a bound keeps every stored end readable (a year-1 end, moved to UTC, is a year PostgreSQL
+# accepts and psycopg cannot read back).
+EXPECTED_END_HORIZON = relativedelta(years=1)
 
 # Sent inside the transaction that resolves an outage (argument: outage), so that what the
 # outage held is released exactly when, and only if, the resolution commits.
@@ -165,6 +171,25 @@ def _lock_states(*, scope: str, region: Region | None, office: Office | None, ca
     )
 
 
+def outage_expected_end_check(*, expected_end: datetime | None) -> None:
+    """Refuse an announced end unless it lies after now and at most ``EXPECTED_END_HORIZON`` ahead.
+
+    Every path that lets a user set an outage's expected end (the admin form, the API) goes
+    through here, so they refuse the same values with the same codes.
+    """
+    if expected_end is None:
+        return
+    now = timezone.now()
+    if expected_end <= now:
+        raise ValidationError(
+            {"expected_end": ValidationError(_("The expected end must be in the future."), code="in-past")}
+        )
+    if expected_end > now + EXPECTED_END_HORIZON:
+        raise ValidationError(
+            {"expected_end": ValidationError(_("The expected end must be at most a year from now."), code="too-far")}
+        )
+
+
 @transaction.atomic
 def outage_declare(
     *,
@@ -180,6 +205,7 @@ def outage_declare(
     """Declare an outage; with ``capacity_percent``, a slowdown that reduces rather than blocks."""
     if not outage_can_manage(actor=actor, scope=scope, region=region, office=office):
         raise PermissionDenied(_("You may not declare an outage for this scope."))
+    outage_expected_end_check(expected_end=expected_end)
     outage = Outage(
         scope=scope,
         region=region,

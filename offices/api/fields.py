@@ -4,8 +4,12 @@ Every serializer that takes an office or a region uses these, so they all read a
 and refuse it in the same words. The query set is the caller's scope: a code outside it is refused
 like an unknown one. A value that cannot be a code or a name (longer than the column, or holding a
 NUL character, which PostgreSQL refuses in text) is refused without asking the database.
+
+Beside them, ``AwareDateTimeField``: a date-time at the calendar's edges, which cannot be placed in
+the time zone, is refused like a malformed one instead of failing with a 500.
 """
 
+import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -13,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils import humanize_datetime
 
 from offices.models import Office, Region
 
@@ -65,3 +71,26 @@ class RegionField(serializers.RelatedField):
 
     def to_representation(self, value: Region) -> str:
         return value.code
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A date-time that is refused, rather than a 500, when it cannot be placed in the time zone.
+
+    DRF makes a value without an offset aware in the current zone and then checks it against UTC;
+    at the edges of the calendar (``0001-01-01`` in Asia/Jakarta, seven hours ahead of UTC) that
+    leaves Python's range and raises ``OverflowError``. Such a value is refused as ``invalid``,
+    like one that cannot be read as a date-time at all; so is one with an offset that cannot be
+    moved into the zone (``0001-01-01T00:00:00+07:00``), which DRF would refuse as ``overflow``:
+    one code for a date-time out of range, however it was written.
+    """
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        try:
+            return super().enforce_timezone(value)
+        except (OverflowError, ValueError):
+            pass
+        except serializers.ValidationError as error:
+            if error.get_codes() != ["overflow"]:
+                raise
+        formats = getattr(self, "input_formats", api_settings.DATETIME_INPUT_FORMATS)
+        self.fail("invalid", format=humanize_datetime.datetime_formats(formats))

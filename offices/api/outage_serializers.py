@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from offices.api.fields import OfficeCodeField, RegionField
+from offices.api.fields import AwareDateTimeField, OfficeCodeField, RegionField
 from offices.models import Capability, Office, Outage, OutageScope, Region
 
 
@@ -53,7 +52,12 @@ class OutageDeclareSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False, max_length=len(Capability)
     )
     reason = serializers.CharField()
-    expected_end = serializers.DateTimeField(required=False, allow_null=True)
+    # How far ahead it may lie is the service's rule (``outage_expected_end_check``), shared with the admin.
+    expected_end = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_("When the capabilities are expected back: after now and at most a year ahead."),
+    )
     capacity_percent = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -64,11 +68,6 @@ class OutageDeclareSerializer(serializers.Serializer):
             "capacity that remains (1-99): the steps stay allowed and only capacity is reduced."
         ),
     )
-
-    def validate_expected_end(self, value: Any) -> Any:
-        if value is not None and value <= timezone.now():
-            raise serializers.ValidationError(_("The expected end must be in the future."), code="in-past")
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         scope = attrs["scope"]

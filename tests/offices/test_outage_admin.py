@@ -1,7 +1,10 @@
 """The outage admin: declared and resolved only through the services, by those allowed to."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from offices.models import Capability, Outage, OutageScope
@@ -210,3 +213,42 @@ def test_the_list_and_the_record_show_the_remaining_capacity(client, offices, pu
     assert '<td class="field-capacity_display">45%</td>' in listing.content.decode()
     assert f'<td class="field-capacity_display">{gettext("down")}</td>' in listing.content.decode()
     assert '<div class="readonly">45%</div>' in record.content.decode()
+
+
+def split_end(moment) -> dict[str, str]:
+    """The admin's date and time inputs for ``moment``, in the current (Jakarta) time."""
+    local = timezone.localtime(moment)
+    return {"expected_end_0": local.strftime("%Y-%m-%d"), "expected_end_1": local.strftime("%H:%M:%S")}
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "code"),
+    [
+        # Year 1 in Jakarta is before the year 1 in UTC: once stored, the admin, the status and
+        # every case list failed reading it back.
+        ("0001-01-01", "00:00:00", "in-past"),
+        ("2020-01-01", "00:00:00", "in-past"),
+        ("9999-12-31", "23:59:59", "too-far"),
+    ],
+)
+def test_an_expected_end_not_ahead_within_a_year_is_refused_on_the_field(
+    client, offices, pusat_admin, date, time, code
+):
+    client.force_login(pusat_admin)
+
+    response = client.post(ADD, declare_data(expected_end_0=date, expected_end_1=time))
+
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()["expected_end"]] == [code]
+    assert not Outage.objects.exists()
+    assert client.get(CHANGELIST).status_code == 200
+
+
+def test_an_expected_end_within_a_year_is_kept(client, offices, pusat_admin):
+    client.force_login(pusat_admin)
+    end = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+
+    response = client.post(ADD, declare_data(**split_end(end)))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Outage.objects.get().expected_end == end

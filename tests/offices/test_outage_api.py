@@ -76,7 +76,10 @@ class TestStatus:
         assert states(at_smg)["printing"] == "up"
         assert states(at_smg)["central_records"] == "down"
         assert [o["id"] for o in at_smg.json()["outages"]] == [national.pk]
-        assert at_sby.status_code == 400  # codes are exact: "sby" is no office
+        # An office code is read in any case (OfficeCodeField): "sby" is SBY, in Jawa Timur's outage.
+        assert at_sby.json()["office"] == "SBY"
+        assert states(at_sby)["printing"] == "down"
+        assert [o["id"] for o in at_sby.json()["outages"]] == [national.pk, regional.pk]
 
     def test_office_state_names_its_outages(self, offices, national_admin):
         outage = outage_declare(
@@ -245,6 +248,15 @@ class TestDeclare:
             ({"scope": "galaxy", "capabilities": ["printing"], "reason": "x"}, {"scope": {"invalid_choice"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": ""}, {"reason": {"blank"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "2000-01-01T00:00:00Z"}, {"expected_end": {"in-past"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "9999-12-31T00:00:00Z"}, {"expected_end": {"too-far"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "9999-12-31T23:59:59Z"}, {"expected_end": {"invalid"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "0001-01-01T12:00:00+07:00"}, {"expected_end": {"in-past"}}),
+            # Out of Python's range once moved to UTC or to Jakarta's time (+07:07:12 in year 1):
+            # without an offset it is read in Jakarta's time, before year 1 in UTC.
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "0001-01-01T00:00:00+07:00"}, {"expected_end": {"invalid"}}),
+            ({"scope": "region", "region": "33", "capabilities": ["printing"], "reason": "x", "expected_end": "0001-01-01"}, {"expected_end": {"invalid"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "0001-01-01T03:00:00"}, {"expected_end": {"invalid"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "tomorrow"}, {"expected_end": {"invalid"}}),
         ],
     )  # fmt: skip
     def test_invalid_declarations_write_nothing(self, offices, pusat, body, expected):
