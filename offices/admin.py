@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin_scope import ScopedAdminMixin
+from offices.admin_scope import CheckedInputAdminMixin, ScopedAdminMixin
 from offices.models import Membership, Office, Region
 from offices.selectors import memberships_visible_to, user_scope
 from offices.services import membership_can_manage
@@ -133,8 +133,11 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
-    """Users, limited for office heads to their staff and to people not yet placed anywhere."""
+class StaffUserAdmin(CheckedInputAdminMixin, UserAdmin):
+    """Users, limited for office heads to their staff and to people not yet placed anywhere.
+
+    Not a ``ScopedAdminMixin``: a user is reached through memberships, or through none at all.
+    """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)

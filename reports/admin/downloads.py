@@ -13,13 +13,14 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from offices.admin_scope import CheckedInputAdminMixin
 from reports.downloads import download_filename, downloads_of
 from reports.models import DownloadStatus, ReportDownload
 from reports.registry import REPORTS
 
 
 @admin.register(ReportDownload)
-class ReportDownloadAdmin(admin.ModelAdmin):
+class ReportDownloadAdmin(CheckedInputAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "report_title", "period", "status", "row_count", "finished_at", "file_link")
     list_filter = ("status",)
     fields = ("report_title", "period", "query", "status", "row_count", "error", "created_at", "finished_at")
