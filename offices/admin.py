@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin_scope import CheckedInputAdminMixin, ScopedAdminMixin
+from offices.admin_checks import CheckedInputAdminMixin
+from offices.admin_scope import ScopedAdminMixin
 from offices.models import Membership, Office, Region
 from offices.selectors import memberships_visible_to, user_scope
 from offices.services import membership_can_manage

@@ -13,7 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from offices.admin_scope import CheckedInputAdminMixin
+from offices.admin_checks import CheckedInputAdminMixin
 from reports.downloads import download_filename, downloads_of
 from reports.models import DownloadStatus, ReportDownload
 from reports.registry import REPORTS

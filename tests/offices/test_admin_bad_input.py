@@ -141,7 +141,7 @@ def test_an_action_on_ids_that_are_no_keys_changes_nothing(admin_client, member,
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert response["Location"] == url
-    assert _warnings(response) == ["The selection holds items that do not exist. No items have been changed."]
+    assert _warnings(response) == ["Pilihan memuat data yang tidak ada. Tidak ada data yang diubah."]
     assert Membership.objects.count() == before
     assert Membership.objects.filter(pk=held.pk).exists()
 
@@ -154,7 +154,7 @@ def test_an_action_on_the_users_changelist_refuses_ids_that_are_no_keys(client, 
     url = reverse("admin:auth_user_changelist")
     response = client.post(url, {"action": "delete_selected", "_selected_action": [someone.pk, "abc"]})
     assert response.status_code == 302
-    assert _warnings(response) == ["The selection holds items that do not exist. No items have been changed."]
+    assert _warnings(response) == ["Pilihan memuat data yang tidak ada. Tidak ada data yang diubah."]
     assert get_user_model().objects.filter(pk=someone.pk).exists()
 
 
