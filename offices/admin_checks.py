@@ -1,5 +1,6 @@
 """The admin's answers to malformed input: the same as to any other wrong input, never a 500."""
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class CheckedChangeList(ChangeList):
@@ -31,6 +34,7 @@ class CheckedChangeList(ChangeList):
             try:
                 queryset.query.get_compiler(queryset.db, elide_empty=False).as_sql()
             except (ValueError, OverflowError) as error:
+                logger.info("Changelist filters refused: %s", error)
                 raise IncorrectLookupParameters(error) from error
         return queryset
 

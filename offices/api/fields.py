@@ -39,10 +39,15 @@ def _shown(value: str) -> str:
 class OfficeCodeField(serializers.RelatedField):
     """An office by its code, in any case and spacing (``smg``, `` SMG``)."""
 
-    default_error_messages = {"does_not_exist": _("No office with the code “{value}”.")}
+    default_error_messages = {
+        "does_not_exist": _("No office with the code “{value}”."),
+        "incorrect_type": _("An office code is text, not {data_type}."),
+    }
 
     def to_internal_value(self, data: Any) -> Office:
-        value = "".join(str(data).split()).upper()
+        if not isinstance(data, str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        value = "".join(data.split()).upper()
         office = None
         if _could_name(value, max_length=Office._meta.get_field("code").max_length):
             office = self.get_queryset().filter(code=value).first()
@@ -58,10 +63,15 @@ class OfficeCodeField(serializers.RelatedField):
 class RegionField(serializers.RelatedField):
     """A region by its province code (``33``) or its name (``Jawa Tengah``, any case)."""
 
-    default_error_messages = {"does_not_exist": _("No region with the code or name “{value}”.")}
+    default_error_messages = {
+        "does_not_exist": _("No region with the code or name “{value}”."),
+        "incorrect_type": _("A region's code or name is text, not {data_type}."),
+    }
 
     def to_internal_value(self, data: Any) -> Region:
-        value = str(data).strip()
+        if not isinstance(data, str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        value = data.strip()
         region = None
         if _could_name(value, max_length=Region._meta.get_field("name").max_length):
             region = self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()

@@ -69,7 +69,11 @@ class OutageListCreateView(generics.ListAPIView):
     filterset_class = OutageFilter
     ordering = "-id"
     problem_responses = {
-        403: gettext_lazy("`permission-denied`: (POST) the caller may not declare an outage for this scope")
+        400: gettext_lazy(
+            "`invalid` (see `invalid_params`): a malformed query parameter, or (POST) a declaration refused "
+            "on its field, such as `expected_end` `in-past` or `too-far`; `malformed-json`"
+        ),
+        403: gettext_lazy("`permission-denied`: (POST) the caller may not declare an outage for this scope"),
     }
 
     def get_queryset(self) -> QuerySet[Outage]:

@@ -122,6 +122,15 @@ def test_a_nul_in_an_office_code_of_a_body_is_an_unknown_office(api_client, smg_
     assert not PassportApplication.objects.exists()
 
 
+@pytest.mark.parametrize("office", [["SMG"], {"code": "SMG"}, 33], ids=["list", "object", "number"])
+def test_an_office_that_is_not_text_is_refused_as_such(api_client, smg_desk, office):
+    api_client.force_authenticate(smg_desk)
+    response = api_client.post("/api/v1/passport-applications/", create_body(office=office), format="json")
+    body = assert_problem(response, 400, "invalid")
+    assert [(row["name"], row["code"]) for row in body["invalid_params"]] == [("office", "incorrect_type")]
+    assert not PassportApplication.objects.exists()
+
+
 @pytest.mark.parametrize("url", ["/api/v1/backlog/", "/api/v1/reports/sla/"])
 def test_a_region_that_cannot_be_a_name_is_an_unknown_one(api_client, national_admin, url):
     api_client.force_authenticate(national_admin)
@@ -164,9 +173,8 @@ def test_a_nul_in_an_admin_url_is_a_bad_request(client, admin_user, url):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
 
 
-@pytest.mark.parametrize("token", ["\xfc\xfd", "abc\x01def"], ids=["not-utf8", "control"])
-def test_a_token_that_cannot_be_one_is_refused(api_client, db, token):
-    response = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+def test_a_token_that_is_not_utf8_is_refused(api_client, db):
+    response = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token \xfc\xfd")
     assert_problem(response, 401, "authentication-failed")
 
 
