@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Count, Min, Q, QuerySet, Value
 
 from offices.models import Office, Outage, OutageScope, Region
@@ -66,9 +67,12 @@ def backlog_outages(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Outage]:
     )
 
 
-def blocking_outages() -> list[Outage]:
-    """The active outages that take capabilities down, oldest first: the few the backlog is made of."""
-    return list(Outage.objects.active().blocking().order_by("declared_at", "id"))
+def blocking_outages(*, using: str = DEFAULT_DB_ALIAS) -> list[Outage]:
+    """The active outages that take capabilities down, oldest first: the few the backlog is made of.
+
+    ``using`` names the database to read them from: the reports read theirs from the replica.
+    """
+    return list(Outage.objects.using(using).active().blocking().order_by("declared_at", "id"))
 
 
 def _outage_scope(outage: Outage) -> Q:

@@ -26,7 +26,7 @@ from offices.models import Capability, Office, Outage, OutageScope
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.selectors import stay_exceptions
 from permits.workflow import OPEN as PERMIT_OPEN
-from recovery.backlog import held_condition
+from recovery.backlog import blocking_outages, held_cases
 from recovery.kinds import KINDS
 from reports.charts import Band, Chart, Series, day_chart
 from reports.definitions.base import ReportFilters
@@ -159,11 +159,11 @@ def _open_cases(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
 def _held(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
     """The cases each office has held by active outages now: the active outages, then one query per kind."""
     database = report_database()
-    outages = list(Outage.objects.using(database).active().blocking())
+    outages = blocking_outages(using=database)
     if not outages:
         return
     for kind in KINDS:
-        held = kind.model.objects.using(database).filter(held_condition(outages), office_id__in=office_ids)
+        held = held_cases(kind=kind, outages=outages).using(database).filter(office_id__in=office_ids)
         for office_id, cases in held.values_list("office_id").annotate(cases=Count("pk")).order_by():
             rows[office_id].held += cases
 
