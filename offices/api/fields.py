@@ -26,58 +26,73 @@ from offices.models import Office, Region
 SHOWN_CHARACTERS = 20
 
 
-def _could_name(value: str, *, max_length: int) -> bool:
-    return len(value) <= max_length and "\x00" not in value
-
-
 def _shown(value: str) -> str:
     value = value.replace("\x00", "")
     return value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "…"
 
 
+class _NamedField(serializers.RelatedField):
+    """A row named by text: refused as of the wrong type unless text, as unknown unless found.
+
+    Subclasses say how a name is written (``normalized``), how long it may be (``longest``) and
+    where it is looked up (``lookup``); a value that cannot be a name never reaches the database.
+    """
+
+    longest: int
+
+    def normalized(self, text: str) -> str:
+        raise NotImplementedError
+
+    def lookup(self, value: str) -> Any:
+        raise NotImplementedError
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        value = self.normalized(data)
+        found = None
+        if len(value) <= self.longest and "\x00" not in value:
+            found = self.lookup(value)
+        if found is None:
+            self.fail("does_not_exist", value=_shown(value))
+        return found
+
+
 @extend_schema_field(OpenApiTypes.STR)
-class OfficeCodeField(serializers.RelatedField):
+class OfficeCodeField(_NamedField):
     """An office by its code, in any case and spacing (``smg``, `` SMG``)."""
 
     default_error_messages = {
         "does_not_exist": _("No office with the code “{value}”."),
         "incorrect_type": _("An office code is text, not {data_type}."),
     }
+    longest = Office._meta.get_field("code").max_length
 
-    def to_internal_value(self, data: Any) -> Office:
-        if not isinstance(data, str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        value = "".join(data.split()).upper()
-        office = None
-        if _could_name(value, max_length=Office._meta.get_field("code").max_length):
-            office = self.get_queryset().filter(code=value).first()
-        if office is None:
-            self.fail("does_not_exist", value=_shown(value))
-        return office
+    def normalized(self, text: str) -> str:
+        return "".join(text.split()).upper()
+
+    def lookup(self, value: str) -> Office | None:
+        return self.get_queryset().filter(code=value).first()
 
     def to_representation(self, value: Office) -> str:
         return value.code
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class RegionField(serializers.RelatedField):
+class RegionField(_NamedField):
     """A region by its province code (``33``) or its name (``Jawa Tengah``, any case)."""
 
     default_error_messages = {
         "does_not_exist": _("No region with the code or name “{value}”."),
         "incorrect_type": _("A region's code or name is text, not {data_type}."),
     }
+    longest = Region._meta.get_field("name").max_length
 
-    def to_internal_value(self, data: Any) -> Region:
-        if not isinstance(data, str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        value = data.strip()
-        region = None
-        if _could_name(value, max_length=Region._meta.get_field("name").max_length):
-            region = self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()
-        if region is None:
-            self.fail("does_not_exist", value=_shown(value))
-        return region
+    def normalized(self, text: str) -> str:
+        return text.strip()
+
+    def lookup(self, value: str) -> Region | None:
+        return self.get_queryset().filter(Q(code=value) | Q(name__iexact=value)).first()
 
     def to_representation(self, value: Region) -> str:
         return value.code
