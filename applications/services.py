@@ -23,10 +23,9 @@ from casework.errors import ActionForbidden
 from casework.references import reference_next
 from casework.services import (
     case_changed,
+    case_step_record,
     case_transition,
     errors_prefixed,
-    history_context,
-    notification_queue,
     record_upsert,
 )
 from offices.models import Capability, Office
@@ -128,30 +127,30 @@ def application_submit(
     """Take in a new application at ``office`` (the workflow's "submit")."""
     if not user_scope(actor, roles=SUBMIT_ROLES).contains(office):
         raise ActionForbidden(_("Your roles do not allow taking in applications at this office."))
-    with history_context(actor=actor, action="submit", note=note, office=office.code):
-        try:
-            applicant_record = applicant_upsert(data=applicant)
-        except ValidationError as error:
-            raise errors_prefixed(error, "applicant") from error
-        application = PassportApplication(
-            office=office,
-            applicant=applicant_record,
-            application_type=application_type,
-            previous_passport_number="".join((previous_passport_number or "").split()).upper(),
-            passport_kind=passport_kind,
-            validity_years=validity_years,
-            service=service,
-            channel=channel,
-            priority=priority or "",
-            created_by=actor,
-        )
-        _application_validate(application)
-        application.fee_idr = application.compute_fee()
-        if service == Service.EXPRESS:
-            capability_guard(office=office, capability=Capability.EXPRESS_SERVICE)
-        application.reference = reference_next(office=office)
-        application.save()
-        case_changed.send(sender=PassportApplication, case=application)
+    try:
+        applicant_record = applicant_upsert(data=applicant)
+    except ValidationError as error:
+        raise errors_prefixed(error, "applicant") from error
+    application = PassportApplication(
+        office=office,
+        applicant=applicant_record,
+        application_type=application_type,
+        previous_passport_number="".join((previous_passport_number or "").split()).upper(),
+        passport_kind=passport_kind,
+        validity_years=validity_years,
+        service=service,
+        channel=channel,
+        priority=priority or "",
+        created_by=actor,
+    )
+    _application_validate(application)
+    application.fee_idr = application.compute_fee()
+    if service == Service.EXPRESS:
+        capability_guard(office=office, capability=Capability.EXPRESS_SERVICE)
+    application.reference = reference_next(office=office)
+    application.save()
+    case_step_record(case=application, action="submit", actor=actor, note=note)
+    case_changed.send(sender=PassportApplication, case=application)
     return application
 
 
@@ -190,8 +189,9 @@ def application_act(
 def applications_expire(*, status: str, older_than: timedelta, field: str, reason: str) -> int:
     """Cancel every application left in ``status`` since before ``older_than`` ago (the "expire" action).
 
-    One transaction per application, each with its history and notification, so a failure
-    leaves the others done; rows locked by a concurrent action are skipped and taken next run.
+    One transaction per application, each through the transition service (so with its step,
+    history and notification), so a failure leaves the others done; rows locked by a concurrent
+    action are skipped and taken next run.
     """
     cutoff = timezone.now() - older_than
     ids = list(
@@ -204,19 +204,20 @@ def applications_expire(*, status: str, older_than: timedelta, field: str, reaso
                 # Lock the case row only: without ``of`` the office and applicant rows would be
                 # locked too, and a case skipped whenever its applicant is being taken in again.
                 PassportApplication.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("office", "applicant")
                 .filter(pk=application_id, status=status, **{f"{field}__lt": cutoff})
                 .first()
             )
             if application is None:
                 continue
-            with history_context(actor=None, action="expire", note=reason, office=application.office.code):
-                application.expire(reason=reason)
-                application.version += 1
-                application.save()
-            case_changed.send(sender=PassportApplication, case=application)
-            for message in application_notifications(application, "cancelled"):
-                notification_queue(notification=message)
+            case_transition(
+                case=application,
+                workflow=PASSPORT_WORKFLOW,
+                action="expire",
+                actor=None,
+                note=reason,
+                inputs={"reason": reason},
+                notification=application_notifications,
+            )
             expired += 1
     return expired
 

@@ -79,7 +79,7 @@ PASSPORT_WORKFLOW = Workflow(
         # System only (no role holds it): the beat tasks cancel applications left incomplete for
         # 14 days and passports printed but not collected within 30 days, voiding the number.
         # It is the one edge out of "printed" besides hand-over.
-        Action("expire", (S.INCOMPLETE, S.PRINTED), S.CANCELLED, frozenset(), notify="cancelled"),
+        Action("expire", (S.INCOMPLETE, S.PRINTED), S.CANCELLED, frozenset(), notify="cancelled", inputs=("reason",)),
     ]
 )
 

@@ -2,6 +2,7 @@
 
 import re
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -121,6 +122,60 @@ class Case(FSMModelMixin, models.Model):
     def cancellation_take(self, *, reason: str = "") -> None:
         self.cancellation_reason = text_required("reason", reason, gettext("Give the reason for the cancellation."))
         self.cancelled_at = timezone.now()
+
+
+class Attribution(models.TextChoices):
+    RECORDED = "recorded", _("Recorded as it happened")
+    # Steps carried over from row snapshots written before each step had its own record, where
+    # several changes had shared one history context and so the name on them cannot be trusted.
+    UNKNOWN = "unknown", _("Attribution unknown")
+
+
+class CaseStep(models.Model):
+    """One change of one case, as it happened: who, what, why, where, from which status to which.
+
+    Written by the service that makes the change, in its transaction, one row per change, so it
+    never depends on what else ran in the same request, command or task (pghistory's context is
+    shared by all of them). The row snapshots of pghistory stay the record of field values; this
+    is the record of the step. Append-only: the database refuses to change or remove a step.
+    """
+
+    case_model = models.CharField(
+        _("kind of case"), max_length=60
+    )  # the model's label: "applications.passportapplication"
+    case_id = models.BigIntegerField(_("case id"))
+    reference = models.CharField(_("reference"), max_length=32)
+    office = models.ForeignKey(Office, models.PROTECT, related_name="+", verbose_name=_("office"))
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from status"), max_length=30, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30)
+    version = models.PositiveIntegerField(_("version"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, verbose_name=_("done by")
+    )
+    # The actor's username when the step was taken: a later rename does not rewrite history.
+    actor_name = models.CharField(_("done by (name)"), max_length=150, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    origin = models.CharField(_("origin"), max_length=210, blank=True)
+    origin_id = models.CharField(_("origin id"), max_length=32, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, verbose_name=_("started by")
+    )
+    attribution = models.CharField(
+        _("attribution"), max_length=10, choices=Attribution.choices, default=Attribution.RECORDED
+    )
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        indexes = [models.Index(fields=["case_model", "case_id", "id"], name="case_step_case")]
+        triggers = [
+            pgtrigger.Protect(name="case_step_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.action} · {self.actor_name or 'system'}"
 
 
 class ReferenceCounter(models.Model):

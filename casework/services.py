@@ -2,18 +2,17 @@
 
 In one transaction: lock the case row, check the actor's role at the case's office, check the
 version the client saw, check the transition, take the capability guard, apply the step, bump the
-version and record history with who, what and why. Side effects (notifications) are queued in
-the same transaction and sent only after it commits.
+version and record the step (``CaseStep``: who, what, why, where, from which request or job).
+Side effects (notifications) are queued in the same transaction and sent only after it commits.
 """
 
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import pghistory
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from django_fsm import can_proceed
 from kombu.exceptions import OperationalError
 
 from casework.errors import ActionForbidden, InvalidTransition, PreconditionFailed
-from casework.models import Case, Notification, NotificationStatus
+from casework.models import Attribution, Case, CaseStep, Notification, NotificationStatus
 from casework.workflow import Workflow
+from imigrasi.origin import origin_current
 from offices.outages import capability_guard
 from offices.selectors import user_scope
 
@@ -38,15 +38,66 @@ case_step_left = Signal()
 case_changed = Signal()
 
 
-def history_context(*, actor: AbstractBaseUser | None, action: str, note: str = "", office: str = "") -> Any:
-    """The pghistory context every case change runs in: it is what the timeline shows."""
-    return pghistory.context(
-        actor=actor.get_username() if actor else "system",
-        user=actor.pk if actor else None,
+def case_step_record(
+    *, case: Case, action: str, actor: AbstractBaseUser | None, from_status: str = "", note: str = ""
+) -> CaseStep:
+    """Record ``action`` just applied to ``case``, in the caller's transaction, with the current origin.
+
+    ``actor`` is None for the system's own steps (an expiry); the origin then says which task or
+    command took it, and who started that, if a person did.
+    """
+    origin = origin_current()
+    return CaseStep.objects.create(
+        case_model=case._meta.label_lower,
+        case_id=case.pk,
+        reference=case.reference,
+        office_id=case.office_id,
         action=action,
-        note=note,
-        office=office,
+        from_status=from_status,
+        to_status=case.status,
+        version=case.version,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        note=note or "",
+        origin=origin.label,
+        origin_id=origin.id,
+        started_by_id=origin.started_by_id,
     )
+
+
+def case_steps_annotate(
+    *, model: type[Case], case_ids: list[int], action: str, notes: list[str], started_by_id: int | None
+) -> int:
+    """Record ``action`` on many cases at once, with one note each, as steps that change no row.
+
+    For what a job decides about cases without changing them (the release's date for each held
+    case): one statement whatever the number of cases. The status stays as it was, which is how
+    the timeline tells such a step from a change of the case's row.
+    """
+    origin = origin_current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {CaseStep._meta.db_table} (case_model, case_id, reference, office_id, action, from_status,
+                to_status, version, at, actor_id, actor_name, note, origin, origin_id, started_by_id, attribution)
+            SELECT %s, c.id, c.reference, c.office_id, %s, c.status, c.status, c.version, now(), NULL, '', n.note,
+                   %s, %s, %s, %s
+            FROM {model._meta.db_table} AS c
+            JOIN unnest(%s::bigint[], %s::text[]) AS n (id, note) ON n.id = c.id
+            ORDER BY c.id
+            """,
+            [
+                model._meta.label_lower,
+                action,
+                origin.label,
+                origin.id,
+                started_by_id,
+                Attribution.RECORDED,
+                case_ids,
+                notes,
+            ],
+        )
+        return cursor.rowcount
 
 
 def errors_prefixed(error: ValidationError, prefix: str) -> ValidationError:
@@ -80,7 +131,7 @@ def case_transition(
     case: CaseT,
     workflow: Workflow,
     action: str,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
     note: str = "",
     expected_version: int | None = None,
     inputs: dict[str, Any] | None = None,
@@ -88,14 +139,18 @@ def case_transition(
 ) -> CaseT:
     """Take ``action`` on ``case`` for ``actor``; returns the case as written.
 
+    ``actor`` is None only for the system's own actions (those the table gives no role).
     ``inputs`` are passed to the model's transition method (which may refuse them with a
     ``ValidationError``); ``notification(case, event)`` builds the applicant's message for actions
     whose table entry names an event (one per recipient).
     """
     step = workflow[action]
+    # A step the table gives no role is the system's own (an expiry): no person may take it.
+    if (actor is None) != (not step.roles):
+        raise ActionForbidden()
     with transaction.atomic():
         locked = type(case).objects.select_for_update(of=("self",)).select_related("office").get(pk=case.pk)
-        if not user_scope(actor, roles=step.roles).contains(locked.office):
+        if step.roles and not user_scope(actor, roles=step.roles).contains(locked.office):
             raise ActionForbidden()
         if expected_version is not None and locked.version != expected_version:
             raise PreconditionFailed(extra={"version": locked.version})
@@ -104,7 +159,8 @@ def case_transition(
             raise InvalidTransition(
                 _("“%(action)s” is not possible while the case is %(status)s.")
                 % {"action": step.slug, "status": locked.get_status_display()},
-                extra={"status": locked.status},
+                # RFC 9457 keeps ``status`` for the HTTP status; the case's is its own member.
+                extra={"case_status": locked.status},
             )
         if step.check is not None:
             refusal = step.check(locked, actor)
@@ -126,11 +182,12 @@ def case_transition(
         if step.capability:
             capability_guard(office=locked.office, capability=step.capability)
         left = locked.awaiting
-        with history_context(actor=actor, action=action, note=note, office=locked.office.code):
-            method(**(inputs or {}))
-            locked.version += 1
-            case_readiness_set(case=locked, workflow=workflow)
-            locked.save()
+        from_status = locked.status
+        method(**(inputs or {}))
+        locked.version += 1
+        case_readiness_set(case=locked, workflow=workflow)
+        locked.save()
+        case_step_record(case=locked, action=action, actor=actor, from_status=from_status, note=note)
         case_changed.send(sender=type(locked), case=locked)
         if left:
             case_step_left.send(sender=type(locked), case=locked, capability=left)

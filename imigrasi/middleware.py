@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from imigrasi.api.problems import problem_response
+from imigrasi.origin import origin_scope
 
 NUL = "\x00"
 
@@ -39,3 +40,18 @@ class RefuseNulMiddleware:
         if request.path_info.startswith("/api/"):
             return problem_response(request, status_code=400, code="malformed-request", detail=detail)
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+
+
+class OriginMiddleware:
+    """Each request is the origin of the changes it makes (``imigrasi.origin``).
+
+    Placed before pghistory's middleware so that the request's history context is opened here,
+    once, and everything the request changes, a task it runs in-process included, names it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with origin_scope(kind="request", name=f"{request.method} {request.path}", request=request):
+            return self.get_response(request)

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The request as the origin of its changes (the history names it), then pghistory's
+    # context of the row snapshots, which it opens.
+    "imigrasi.middleware.OriginMiddleware",
     "pghistory.middleware.HistoryMiddleware",
 ]
 
@@ -213,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 REPORTS_XLSX_SYNC_ROWS = env.int("REPORTS_XLSX_SYNC_ROWS", default=20_000)
 REPORTS_DOWNLOAD_RETENTION = timedelta(days=env.int("REPORTS_DOWNLOAD_RETENTION_DAYS", default=7))
 
+# Without DEBUG a mail server must be named: the console backend would print every notification,
+# with the applicant's name, reference and address, into the logs of a production machine.
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG is off (e.g. smtp+tls://user:pass@mail:587).")
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")

@@ -14,9 +14,9 @@ from casework.errors import ActionForbidden
 from casework.references import reference_next
 from casework.services import (
     case_changed,
+    case_step_record,
     case_transition,
     errors_prefixed,
-    history_context,
     notification_queue,
     record_upsert,
 )
@@ -175,51 +175,51 @@ def permit_application_submit(
     """Take in a stay permit application at ``office`` (the workflow's "submit")."""
     if not user_scope(actor, roles=SUBMIT_ROLES).contains(office):
         raise ActionForbidden(_("Your roles do not allow taking in applications at this office."))
-    with history_context(actor=actor, action="submit", note=note, office=office.code):
-        errors: dict[str, Any] = {}
-        records = {}
-        for prefix, upsert, data in (("foreigner", foreigner_upsert, foreigner), ("sponsor", sponsor_upsert, sponsor)):
-            try:
-                records[prefix] = upsert(data=data)
-            except ValidationError as error:
-                errors.update(errors_prefixed(error, prefix).error_dict)
-        if errors:
-            raise ValidationError(errors)
+    errors: dict[str, Any] = {}
+    records = {}
+    for prefix, upsert, data in (("foreigner", foreigner_upsert, foreigner), ("sponsor", sponsor_upsert, sponsor)):
         try:
-            current = _current_permit(current_permit, holder=records["foreigner"])
+            records[prefix] = upsert(data=data)
         except ValidationError as error:
-            errors.update(error.error_dict)
-            current = None
-        application = StayPermitApplication(
-            office=office,
-            foreigner=records["foreigner"],
-            sponsor=records["sponsor"],
-            permit_type=permit_type,
-            application_kind=application_kind,
-            purpose=purpose,
-            current_permit=current,
-            ground=ground or "",
-            married_since=married_since,
-            requested_from=requested_from,
-            requested_until=requested_until,
-            filed_on=office.local_today(),
-            created_by=actor,
-        )
-        _application_validate(application, errors=errors)
-        if StayPermitApplication.objects.filter(foreigner=application.foreigner, status__in=OPEN).exists():
-            raise _open_application_refusal()
-        application.fee_idr = application.compute_fee()
-        application.reference = reference_next(office=office, series=APPLICATION_SERIES)
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError as error:
-            # Two desks taking in the same foreigner at once: the partial unique index decides.
-            # Any other integrity error is a fault, not the client's: let it surface as one.
-            if _constraint_violated(error) != ONE_OPEN_CONSTRAINT:
-                raise
-            raise _open_application_refusal() from error
-        case_changed.send(sender=StayPermitApplication, case=application)
+            errors.update(errors_prefixed(error, prefix).error_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        current = _current_permit(current_permit, holder=records["foreigner"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+        current = None
+    application = StayPermitApplication(
+        office=office,
+        foreigner=records["foreigner"],
+        sponsor=records["sponsor"],
+        permit_type=permit_type,
+        application_kind=application_kind,
+        purpose=purpose,
+        current_permit=current,
+        ground=ground or "",
+        married_since=married_since,
+        requested_from=requested_from,
+        requested_until=requested_until,
+        filed_on=office.local_today(),
+        created_by=actor,
+    )
+    _application_validate(application, errors=errors)
+    if StayPermitApplication.objects.filter(foreigner=application.foreigner, status__in=OPEN).exists():
+        raise _open_application_refusal()
+    application.fee_idr = application.compute_fee()
+    application.reference = reference_next(office=office, series=APPLICATION_SERIES)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:
+        # Two desks taking in the same foreigner at once: the partial unique index decides.
+        # Any other integrity error is a fault, not the client's: let it surface as one.
+        if _constraint_violated(error) != ONE_OPEN_CONSTRAINT:
+            raise
+        raise _open_application_refusal() from error
+    case_step_record(case=application, action="submit", actor=actor, note=note)
+    case_changed.send(sender=StayPermitApplication, case=application)
     return application
 
 
@@ -277,8 +277,7 @@ def permit_application_act(
             notification=application_notifications,
         )
         if action == "issue":
-            with history_context(actor=actor, action="issue", note=note, office=application.office.code):
-                _permit_create(application)
+            _permit_create(application)
     return application
 
 
@@ -310,10 +309,9 @@ def permits_expire() -> int:
     now = timezone.now()
     for zone in TimeZone:
         today = timezone.localtime(now, ZoneInfo(zone)).date()
-        with history_context(actor=None, action="expire"):
-            expired += StayPermit.objects.filter(
-                status=PermitStatus.ACTIVE, office__timezone=zone, valid_until__lt=today
-            ).update(status=PermitStatus.EXPIRED)
+        expired += StayPermit.objects.filter(
+            status=PermitStatus.ACTIVE, office__timezone=zone, valid_until__lt=today
+        ).update(status=PermitStatus.EXPIRED)
     return expired
 
 

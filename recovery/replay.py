@@ -26,7 +26,6 @@ from applications.models import (
     PassportApplication,
 )
 from casework.calendar import is_working_day
-from casework.services import history_context
 from offices.models import Capability, Membership, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
@@ -148,8 +147,7 @@ def replay_plan(*, offices: list[Office], days: int, scale: float) -> list[Offic
 def replay_intake(*, plan: list[OfficeIntake], seed: int, actor: AbstractBaseUser) -> None:
     """Write each office's intake of its replayed days, held at the step needing central records."""
     for intake in plan:
-        with history_context(actor=actor, action="replay_intake", note=REASON, office=intake.office.code):
-            IntakeWriter(intake=intake, seed=seed, actor=actor).write()
+        IntakeWriter(intake=intake, seed=seed, actor=actor, note=REASON).write()
 
 
 def first_opening(plan: list[OfficeIntake]) -> datetime:

@@ -30,7 +30,8 @@ from applications.models import (
 )
 from applications.workflow import Status as PassportStatus
 from casework.calendar import working_days_after
-from casework.models import ReferenceCounter, Sex
+from casework.models import Attribution, CaseStep, ReferenceCounter, Sex
+from imigrasi.origin import origin_current
 from offices.models import Capability, Office
 from permits.fees import permit_fee
 from permits.models import Foreigner, PermitType, Purpose, Sponsor, SponsorKind, StayPermitApplication
@@ -43,6 +44,23 @@ OPENS = time(8)
 INTAKE_HOURS = 7
 # Replayed people get addresses no mail server delivers to (RFC 2606).
 MAIL_DOMAIN = "replay.invalid"
+
+# The steps a replayed case has taken, each as (action, from status, to status, the case's field
+# holding its moment; "" for the intake moment). The history records them as the replay's own.
+Step = tuple[str, str, str, str]
+PASSPORT_STEPS: tuple[Step, ...] = (
+    ("submit", "", PassportStatus.SUBMITTED, ""),
+    ("verify", PassportStatus.SUBMITTED, PassportStatus.VERIFIED, "verified_at"),
+    ("record_payment", PassportStatus.VERIFIED, PassportStatus.PAID, "paid_at"),
+    ("capture_biometrics", PassportStatus.PAID, PassportStatus.BIOMETRICS_CAPTURED, "biometrics_captured_at"),
+    ("interview", PassportStatus.BIOMETRICS_CAPTURED, PassportStatus.INTERVIEWED, "interviewed_at"),
+)
+PERMIT_STEPS: tuple[Step, ...] = (
+    ("submit", "", PermitStatus.SUBMITTED, ""),
+    ("verify", PermitStatus.SUBMITTED, PermitStatus.VERIFIED, "verified_at"),
+    ("record_payment", PermitStatus.VERIFIED, PermitStatus.PAID, "paid_at"),
+    ("capture_biometrics", PermitStatus.PAID, PermitStatus.BIOMETRICS_CAPTURED, "biometrics_captured_at"),
+)
 
 GIVEN = ["Siti", "Budi", "Dewi", "Agus", "Sri", "Eko", "Rina", "Joko", "Wati", "Hendra", "Ayu", "Bambang", "Putri"]
 FAMILY = ["Rahayu", "Santoso", "Wijaya", "Kusuma", "Lestari", "Saputra", "Hidayat", "Pratama", "Nugroho", "Setiawan"]
@@ -128,10 +146,11 @@ def _taken(model: type[Model], field: str) -> Callable[[list[str]], set[str]]:
 class IntakeWriter:
     """One office's replayed intake, drawn from the seed and written a kind at a time."""
 
-    def __init__(self, *, intake: OfficeIntake, seed: int, actor: AbstractBaseUser) -> None:
+    def __init__(self, *, intake: OfficeIntake, seed: int, actor: AbstractBaseUser, note: str) -> None:
         self.intake = intake
         self.office = intake.office
         self.actor = actor
+        self.note = note
         # Cases and times from one stream, identifiers from another: an identifier drawn again
         # because it is taken never shifts what the cases look like.
         self.rng = random.Random(f"{seed}:{self.office.code}:cases")
@@ -243,6 +262,7 @@ class IntakeWriter:
             )
         created = PassportApplication.objects.bulk_create(applications, batch_size=1000)
         _backdate(PassportApplication, created, [taken_in for _reference, taken_in in cases])
+        self._steps_record(PassportApplication, created, PASSPORT_STEPS)
 
     def _permits(self, cases: list[tuple[str, datetime]]) -> None:
         sponsors = self._sponsors(max(1, len(cases) // 5))
@@ -311,6 +331,44 @@ class IntakeWriter:
             )
         created = StayPermitApplication.objects.bulk_create(applications, batch_size=1000)
         _backdate(StayPermitApplication, created, [taken_in for _reference, taken_in in cases])
+        self._steps_record(StayPermitApplication, created, PERMIT_STEPS)
+
+    def _steps_record(self, model: type[Model], cases: list[Model], steps: tuple[Step, ...]) -> None:
+        """Each case's steps up to its held one, at the times written on it, as the replay's own.
+
+        One statement whatever the number of cases, after ``_backdate`` has set the intake moment.
+        """
+        origin = origin_current()
+        moments = ", ".join(f"c.{field or 'created_at'}" for _action, _from, _to, field in steps)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {CaseStep._meta.db_table} (case_model, case_id, reference, office_id, action,
+                    from_status, to_status, version, at, actor_id, actor_name, note, origin, origin_id,
+                    started_by_id, attribution)
+                SELECT %s, c.id, c.reference, c.office_id, s.action, s.from_status, s.to_status, s.version,
+                       (ARRAY[{moments}])[s.version], %s, %s, %s, %s, %s, %s, %s
+                FROM {model._meta.db_table} AS c
+                CROSS JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[])
+                    WITH ORDINALITY AS s (action, from_status, to_status, version)
+                WHERE c.id = ANY(%s)
+                ORDER BY c.id, s.version
+                """,
+                [
+                    model._meta.label_lower,
+                    self.actor.pk,
+                    self.actor.get_username(),
+                    self.note,
+                    origin.label,
+                    origin.id,
+                    origin.started_by_id,
+                    Attribution.RECORDED,
+                    [action for action, *_rest in steps],
+                    [from_status for _action, from_status, *_rest in steps],
+                    [to_status for _action, _from, to_status, _field in steps],
+                    [case.pk for case in cases],
+                ],
+            )
 
     def _passport_number(self) -> str:
         letters = "".join(self.ids.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2))

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.models import Notification, NotificationStatus
-from casework.services import task_enqueue
+from casework.services import case_steps_annotate, task_enqueue
 from offices.models import Office, Outage
 from offices.outages import outage_offices
 from offices.roles import Role
@@ -33,6 +33,8 @@ from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, pla
 release_enlisted = Signal()
 
 CHUNK_SIZE = 2000
+# The step each dated case's history records, with the day as its note.
+RELEASE_DATED = "release_dated"
 # Far above any office's day; keeps a typo from overflowing the column into a server error.
 MAX_EXTRA_CASES = 10_000
 RELEASE_MANAGERS = frozenset({Role.OFFICE_HEAD, Role.REGIONAL_SUPERVISOR, Role.NATIONAL_ADMIN})
@@ -193,7 +195,11 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
     workers on one office take turns and never date an entry twice.
     """
     with transaction.atomic():
-        part = ReleaseOffice.objects.select_for_update().select_related("office").get(pk=part_id)
+        part = (
+            ReleaseOffice.objects.select_for_update(of=("self",))
+            .select_related("office", "release__outage")
+            .get(pk=part_id)
+        )
         if part.paused or part.finished_at or part.enlisted_at is None:
             return False
         rows = _date_next(part=part, chunk_size=chunk_size)
@@ -205,6 +211,7 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
         part.scheduled += len(rows)
         part.save(update_fields=["scheduled"])
         pending = _messages_store(part=part, rows=rows)
+        _dates_record(part=part, rows=rows)
         if pending:
             from casework.tasks import notifications_send_batch
 
@@ -274,6 +281,23 @@ def _messages_store(*, part: ReleaseOffice, rows: list[tuple]) -> list[int]:
     return list(
         Notification.objects.filter(dedupe_key__in=keys, status=NotificationStatus.PENDING).values_list("id", flat=True)
     )
+
+
+def _dates_record(*, part: ReleaseOffice, rows: list[tuple]) -> None:
+    """Each still-held case's history says the release dated it, and who started the release.
+
+    The release is started by whoever resolved the outage, whichever worker (or sweep) runs it.
+    """
+    for kind in KINDS:
+        days = [(case_id, day) for name, case_id, day, held in rows if name == kind.name and held]
+        if days:
+            case_steps_annotate(
+                model=kind.model,
+                case_ids=[case_id for case_id, _day in days],
+                action=RELEASE_DATED,
+                notes=[day.isoformat() for _case_id, day in days],
+                started_by_id=part.release.outage.resolved_by_id,
+            )
 
 
 def release_office_schedule(*, part_id: int, chunk_size: int = CHUNK_SIZE) -> None:

@@ -31,6 +31,7 @@ def _production_environment(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "imigrasi.example.go.id",
         "DATABASE_URL": _database_url(),
+        "EMAIL_URL": "smtp+tls://imigrasi:secret@mail.example.go.id:587",
     }
     environment.update(overrides)
     return {name: value for name, value in environment.items() if value is not None}
@@ -58,6 +59,16 @@ def test_debug_off_without_secret_key_refuses_to_start():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_off_without_a_mail_server_refuses_to_start():
+    """The console backend would print every notification, with names and addresses, into the logs."""
+    environment = _production_environment()
+    del environment["EMAIL_URL"]
+    result = _run("-c", "import imigrasi.settings", environment=environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_URL" in result.stderr
 
 
 def test_debug_off_with_the_development_key_refuses_to_start():

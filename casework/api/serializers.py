@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casework.models import Case
+from casework.models import Attribution, Case
 from casework.selectors import case_held_by
 from offices.api.fields import OfficeCodeField
 from offices.api.outage_serializers import OutageSummarySerializer
@@ -105,10 +105,26 @@ class CaseStateSerializer(serializers.Serializer):
 
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    action = serializers.CharField()
+    action = serializers.CharField(
+        help_text=_(
+            "The workflow action; “update” for a change made outside the workflow, “unknown” where not recorded."
+        )
+    )
     from_status = serializers.CharField(allow_null=True)
     to_status = serializers.CharField()
-    actor = serializers.CharField()
+    actor = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "Username of who took the step; “system” for a scheduled task; empty where no person is vouched for."
+        ),
+    )
     note = serializers.CharField(allow_blank=True)
     office = serializers.CharField()
     version = serializers.IntegerField()
+    origin = serializers.CharField(
+        allow_blank=True, help_text=_("The request, task or command the change came from: “request:POST /api/v1/…”.")
+    )
+    attribution = serializers.ChoiceField(
+        choices=Attribution.choices,
+        help_text=_("“unknown” for steps recorded before each step had its own record, whose actor cannot be trusted."),
+    )

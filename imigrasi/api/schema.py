@@ -32,6 +32,9 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(help_text="Stable machine-readable code; see each response.")
     invalid_params = InvalidParamSerializer(many=True, required=False)
+    case_status = serializers.CharField(
+        required=False, help_text="With `invalid-transition`: the case's status, which does not allow the action."
+    )
 
 
 def problem(description: str) -> OpenApiResponse:

@@ -10,7 +10,8 @@ from django.urls import reverse
 from applications.models import Applicant, PassportApplication
 from applications.services import application_act
 from applications.workflow import PASSPORT_WORKFLOW, Status
-from casework.models import Notification
+from casework.history import case_timeline
+from casework.models import CaseStep, Notification
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
@@ -30,9 +31,9 @@ ADD = reverse("admin:applications_passportapplication_add")
 # and the outage banner.
 CHANGELIST_QUERIES = 9
 # Queries of the case page of a submitted case, however long its timeline: session, user,
-# memberships, the case (twice: for the page's context and by the admin), its history events with
-# their context, the two permission reads, the creator, and the outage banner.
-CHANGE_PAGE_QUERIES = 10
+# memberships, the case (twice: for the page's context and by the admin), its recorded steps, its
+# history events with their context, the two permission reads, the creator, and the outage banner.
+CHANGE_PAGE_QUERIES = 11
 
 
 def change_url(application: PassportApplication) -> str:
@@ -385,6 +386,50 @@ def test_timeline_on_the_change_page(client, offices, smg_front_desk):
     content = response.content.decode()
     assert content.count('class="timeline-entry"') == 2
     assert "Berkas lengkap" in content
+
+
+def test_an_action_on_several_cases_records_each_step_by_its_taker(client, offices, smg_front_desk, member):
+    smg, sby = offices["SMG"], offices["SBY"]
+    submitted = [application_submitted(office=smg, actor=smg_front_desk, sequence=n) for n in (1, 2, 3)]
+    already = application_act(application=submitted[2], action="verify", actor=smg_front_desk)
+    elsewhere = application_submitted(office=sby, actor=member(Role.FRONT_DESK, office=sby), sequence=4)
+    client.force_login(smg_front_desk)
+
+    response = client.post(
+        CHANGELIST,
+        {"action": "act_verify", "_selected_action": [case.pk for case in [*submitted, elsewhere]]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    done, refused = messages_of(response)
+    assert "2" in done
+    assert already.reference in refused
+    assert elsewhere.reference not in refused  # outside the clerk's scope: not even named
+    steps = CaseStep.objects.filter(action="verify").order_by("case_id")
+    assert [(s.case_id, s.actor_id, s.office_id, s.from_status, s.to_status) for s in steps] == [
+        (submitted[0].pk, smg_front_desk.pk, smg.pk, Status.SUBMITTED, Status.VERIFIED),
+        (submitted[1].pk, smg_front_desk.pk, smg.pk, Status.SUBMITTED, Status.VERIFIED),
+        (submitted[2].pk, smg_front_desk.pk, smg.pk, Status.SUBMITTED, Status.VERIFIED),
+    ]
+    # The two taken in this request share its origin; the one verified before has its own.
+    assert steps[0].origin_id == steps[1].origin_id != steps[2].origin_id
+    assert steps[0].origin == f"request:POST {CHANGELIST}"
+    assert PassportApplication.objects.get(pk=elsewhere.pk).status == Status.SUBMITTED
+    for case in submitted[:2]:
+        assert [(e.action, e.actor) for e in case_timeline(case)] == [
+            ("submit", "smg.frontdesk"),
+            ("verify", "smg.frontdesk"),
+        ]
+
+
+def test_only_the_steps_a_user_may_take_are_offered_on_several_cases(client, offices, member):
+    adjudicator = member(Role.ADJUDICATOR, office=offices["SMG"])
+    client.force_login(adjudicator)
+
+    actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
+
+    assert [name for name, _label in actions if name] == ["act_approve"]
 
 
 # Applicants and notifications ----------------------------------------------------------------------

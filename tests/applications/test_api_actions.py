@@ -114,6 +114,8 @@ def test_full_happy_path_to_issued_with_each_role(offices, staff):
         "note": "documents complete",
         "office": "SMG",
         "version": 2,
+        "origin": f"request:POST /api/v1/passport-applications/{reference}/verify/",
+        "attribution": "recorded",
     }
     assert entries[5]["actor"] == "smg.adjudicator"
     assert entries[5]["note"] == "no hits"
@@ -242,7 +244,9 @@ def test_an_action_in_the_wrong_status_is_a_conflict(offices, staff, status, who
 
     assert response.status_code == 409, response.content
     assert response.json()["code"] == "invalid-transition"
-    assert response.json()["status"] == status
+    # RFC 9457: ``status`` is the HTTP status; the case's own is ``case_status``.
+    assert response.json()["status"] == 409
+    assert response.json()["case_status"] == status
 
 
 class TestIfMatch:

@@ -6,11 +6,13 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from applications.models import PassportApplication
-from casework.models import Notification
+from applications.workflow import PASSPORT_WORKFLOW, SUBMIT_ROLES
+from casework.models import Attribution, CaseStep, Notification
 from offices.demo import demo_logins
-from offices.models import Membership
+from offices.models import Membership, Office
 from offices.roles import Role
 from permits.models import Foreigner, Sponsor, StayPermit, StayPermitApplication
+from permits.workflow import PERMIT_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,27 @@ def test_seed_demo_is_refused_with_debug_off(offices):
 def test_seed_demo_with_force_runs_with_debug_off(offices):
     call_command("seed_demo", "--force")
     assert User.objects.count() == 17
+
+
+@override_settings(DEBUG=True)
+def test_every_demo_step_names_the_role_that_takes_it_at_the_cases_office(offices):
+    """Each step of each demo case by a user holding the step's role at that case's office."""
+    call_command("seed_demo")
+    workflows = {
+        "applications.passportapplication": PASSPORT_WORKFLOW,
+        "permits.staypermitapplication": PERMIT_WORKFLOW,
+    }
+    roles_at = {}
+    for membership in Membership.objects.select_related("user"):
+        roles_at.setdefault(membership.user.username, set()).add((membership.role, membership.office_id))
+    steps = list(CaseStep.objects.all())
+    cases = PassportApplication.objects.count() + StayPermitApplication.objects.count()
+    assert len({(step.case_model, step.case_id) for step in steps}) == cases
+    for step in steps:
+        assert (step.attribution, step.origin) == (Attribution.RECORDED, "command:seed_demo")
+        roles = SUBMIT_ROLES if step.action == "submit" else workflows[step.case_model][step.action].roles
+        held = roles_at[step.actor_name]
+        # The national approver of long stays acts everywhere; every other step is taken at the office.
+        assert any(role in roles and office in (step.office_id, None) for role, office in held), step
+        if step.actor_name != "pusat.admin":
+            assert step.actor_name.startswith(Office.objects.get(pk=step.office_id).code.lower() + "."), step

@@ -200,7 +200,7 @@ def test_an_action_not_possible_in_the_status_is_a_conflict(smg, clients, staff)
 
     assert response.status_code == 409
     assert response.json()["code"] == "invalid-transition"
-    assert response.json()["status"] == "submitted"
+    assert (response.json()["status"], response.json()["case_status"]) == (409, "submitted")
 
 
 @pytest.mark.parametrize("slug", ["verify", "history", ""])

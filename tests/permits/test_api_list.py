@@ -202,8 +202,8 @@ class TestQueryCounts:
         application = submit(smg, desk, passport="H00000001")
         client = client_for(desk)
 
-        # Session, user, memberships, the application, its events with their context.
-        with django_assert_num_queries(5):
+        # Session, user, memberships, the application, its recorded steps, its events with their context.
+        with django_assert_num_queries(6):
             response = client.get(f"{URL}{application.reference}/history/")
 
         assert [entry["action"] for entry in response.json()] == ["submit"]

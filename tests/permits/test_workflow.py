@@ -179,7 +179,7 @@ def test_wrong_state_is_an_invalid_transition(smg, member, action):
         with pytest.raises(InvalidTransition) as refusal:
             _act(application, action, actor)
         assert (refusal.value.status_code, refusal.value.code) == (409, "invalid-transition"), status
-        assert refusal.value.extra == {"status": status}
+        assert refusal.value.extra == {"case_status": status}
         _unchanged(application)
 
 

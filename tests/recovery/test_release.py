@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications.services import application_act
 from applications.workflow import Status
-from casework.models import Notification
+from casework.history import case_timeline
+from casework.models import CaseStep, Notification
+from imigrasi.origin import origin_scope
 from offices.models import Capability, Office, OutageScope
 from offices.outages import OutageActive, outage_declare, outage_resolve
 from offices.roles import Role
@@ -68,6 +70,25 @@ class TestSchedule:
         first = Notification.objects.get(case_reference=cases[0].reference, event="scheduled")
         assert "23-12-2026" in first.body
         assert Release.objects.get(pk=release.pk).finished_at is not None
+
+    def test_each_dated_case_records_the_release_and_who_resolved_the_outage(self, small_smg, national_admin):
+        cases = held(small_smg, 3, start=local(date(2026, 12, 1)))
+        release = resolved_on(national_admin, national_outage(national_admin), local(TUESDAY))
+
+        with origin_scope(kind="task", name="recovery.tasks.release_office_task"):
+            release_run(release=release)
+
+        steps = CaseStep.objects.filter(action="release_dated").order_by("case_id")
+        assert [(step.case_id, step.note) for step in steps] == sorted(
+            (entry.passport_application_id, entry.expected_on.isoformat()) for entry in entries_of(release, small_smg)
+        )
+        assert {(s.actor, s.started_by, s.origin, s.from_status, s.to_status) for s in steps} == {
+            (None, national_admin, "task:recovery.tasks.release_office_task", Status.INTERVIEWED, Status.INTERVIEWED)
+        }
+        last = case_timeline(cases[0])[-1]
+        assert (last.action, last.actor, last.note) == ("release_dated", "system", "2026-12-23")
+        # Dating a case changes no row: its one snapshot stays its creation's.
+        assert [entry.action for entry in case_timeline(cases[0])] == ["create", "release_dated"]
 
     def test_offices_without_held_cases_finish_at_once(self, small_smg, sby, national_admin):
         held(small_smg, 2, start=local(date(2026, 12, 1)))
@@ -318,10 +339,11 @@ class TestQueries:
         [part] = [part for part in services.release_enlist(release=release) if part.office_id == small_smg.pk]
         django_assert_num_queries = request.getfixturevalue("django_assert_num_queries")
 
-        # Lock and read the office's part; date the entries; count them in; read each kind's cases;
-        # store the messages; read the ids to send; and the savepoint of the chunk's transaction
-        # inside the test's, with its release.
-        with django_assert_num_queries(9):
+        # Lock and read the office's part (with its release and outage); date the entries; count them
+        # in; read each kind's cases; store the messages; read the ids to send; record each kind's
+        # dates in the cases' histories; and the savepoint of the chunk's transaction inside the
+        # test's, with its release.
+        with django_assert_num_queries(11):
             assert services.release_office_schedule_chunk(part_id=part.pk, chunk_size=100) is True
 
         assert Notification.objects.filter(event="scheduled").count() == count + 2 * count

@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from applications.models import Applicant, PassportApplication
 from applications.workflow import Status as PassportStatus
 from casework.calendar import working_days_after
-from casework.models import Notification, NotificationStatus, ReferenceCounter
+from casework.history import case_timeline
+from casework.models import CaseStep, Notification, NotificationStatus, ReferenceCounter
 from offices.models import Capability, Office, Outage, OutageScope
 from permits.models import Foreigner, Sponsor, StayPermitApplication
 from permits.workflow import Status as PermitStatus
 from recovery.models import Release, ReleaseEntry, ReleaseOffice
-from recovery.replay import replay_days
+from recovery.replay import REASON, replay_days
 from tests.recovery.helpers import national_outage
 
 SMALL = ["--scale", "0.02", "--days", "2", "--force"]
@@ -69,6 +70,47 @@ class TestReplay:
         assert outage.declared_at == datetime.combine(first_day, time(8), tzinfo=smg.zone)
         assert outage.declared_by.memberships.get().role == "national_admin"
         assert not outage.declared_by.has_usable_password()
+
+    def test_each_replayed_case_has_its_steps_as_the_replays_own_at_their_moments(self, smg, sby):
+        replay(*SMALL)
+
+        passport = PassportApplication.objects.order_by("pk").first()
+        timeline = case_timeline(passport)
+        assert [(e.action, e.actor, e.from_status, e.to_status, e.version) for e in timeline] == [
+            ("submit", "replay", None, PassportStatus.SUBMITTED, 1),
+            ("verify", "replay", PassportStatus.SUBMITTED, PassportStatus.VERIFIED, 2),
+            ("record_payment", "replay", PassportStatus.VERIFIED, PassportStatus.PAID, 3),
+            ("capture_biometrics", "replay", PassportStatus.PAID, PassportStatus.BIOMETRICS_CAPTURED, 4),
+            ("interview", "replay", PassportStatus.BIOMETRICS_CAPTURED, PassportStatus.INTERVIEWED, 5),
+            ("release_dated", "system", PassportStatus.INTERVIEWED, PassportStatus.INTERVIEWED, 5),
+        ]
+        dated = ReleaseEntry.objects.get(passport_application=passport).expected_on
+        assert timeline[-1].note == dated.isoformat()
+        assert CaseStep.objects.get(case_id=passport.pk, action="release_dated").started_by.username == "replay"
+        timeline = timeline[:-1]
+        assert [e.at for e in timeline] == [
+            passport.created_at,
+            passport.verified_at,
+            passport.paid_at,
+            passport.biometrics_captured_at,
+            passport.interviewed_at,
+        ]
+        assert {(e.office, e.origin, e.note) for e in timeline} == {
+            (passport.office.code, "command:replay_outage", REASON)
+        }
+        permit = StayPermitApplication.objects.order_by("pk").first()
+        assert [(e.action, e.to_status) for e in case_timeline(permit)] == [
+            ("submit", PermitStatus.SUBMITTED),
+            ("verify", PermitStatus.VERIFIED),
+            ("record_payment", PermitStatus.PAID),
+            ("capture_biometrics", PermitStatus.BIOMETRICS_CAPTURED),
+            ("release_dated", PermitStatus.BIOMETRICS_CAPTURED),
+        ]
+        # Each step up to the held one, and the release's date: one more each.
+        passports, permits = PassportApplication.objects.count(), StayPermitApplication.objects.count()
+        assert passports > 1
+        assert permits > 1
+        assert CaseStep.objects.count() == 6 * passports + 5 * permits
 
     def test_intake_is_held_at_the_step_waiting_for_central_records_on_each_replayed_day(self, smg, sby):
         replay(*SMALL)

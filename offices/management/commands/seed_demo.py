@@ -1,10 +1,11 @@
 from importlib import import_module
 
-import pghistory
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import module_has_submodule
+
+from imigrasi.origin import origin_scope
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             )
         # Every app may have a ``demo`` module with ``demo_seed(password=...)``; apps run in
         # INSTALLED_APPS order, so the users (offices) exist before the cases that need them.
-        with pghistory.context(command="seed_demo"):
+        with origin_scope(kind="command", name="seed_demo"):
             for app_config in apps.get_app_configs():
                 if module_has_submodule(app_config.module, "demo"):
                     result = import_module(f"{app_config.name}.demo").demo_seed(password=settings.DEMO_PASSWORD)

@@ -16,7 +16,6 @@ import contextlib
 import sys
 from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.db.models import Q
 from tqdm import tqdm
 
 from casework.models import Notification
+from imigrasi.origin import origin_scope
 from recovery.models import Release, ReleaseOffice
 from recovery.replay import (
     ACTOR_USERNAME,
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         with (
             contextlib.redirect_stdout(sys.stderr),
             transaction.atomic(),
-            pghistory.context(command="replay_outage"),
+            origin_scope(kind="command", name="replay_outage"),
         ):
             actor = replay_actor()
             outage = replay_declare(actor=actor, declared_at=first_opening(plan))
