@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from imigrasi.api.pagination import CursorPagination
 from imigrasi.api.problems import PROBLEM_CONTENT_TYPE
 
 
@@ -72,6 +73,8 @@ class ProblemAutoSchema(AutoSchema):
         # parameter is refused there as well; ``get_filter_backends`` reports list views only.
         if self.get_filter_backends() or self._is_list_view() or getattr(self.view, "filter_backends", None):
             found[400] = found.get(400, "`invalid` (see `invalid_params`): unknown or malformed query parameter")
+        if self._is_list_view() and isinstance(getattr(self.view, "paginator", None), CursorPagination):
+            found[400] += "; `invalid-cursor`: a cursor this list did not give out"
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             found[401] = "`not-authenticated`, `authentication-failed`"
             found[403] = "`permission-denied`"

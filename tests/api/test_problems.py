@@ -1,11 +1,14 @@
 """Every error the API gives is a problem document with a stable code, never HTML or a 500."""
 
+import base64
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
 
 from applications.models import PassportApplication
 from offices.roles import Role
-from tests.applications.service_factories import create_body
+from tests.applications.service_factories import PassportApplicationFactory, create_body
 
 PROBLEM = "application/problem+json"
 
@@ -211,9 +214,31 @@ def test_unknown_query_parameter_on_a_detail(api_client, smg_desk):
     assert [row["name"] for row in body["invalid_params"]] == ["expand"]
 
 
-def test_invalid_cursor(api_client, smg_desk):
+def test_a_cursor_that_cannot_be_decoded_is_a_bad_request(api_client, smg_desk):
     api_client.force_authenticate(smg_desk)
-    assert_problem(api_client.get("/api/v1/offices/", {"cursor": "garbage"}), 404, "not-found")
+    assert_problem(api_client.get("/api/v1/offices/", {"cursor": "garbage"}), 400, "invalid-cursor")
+
+
+@pytest.mark.parametrize(
+    "position",
+    ["abc", "1.5", "99999999999999999999", "-99999999999999999999"],
+)
+def test_a_cursor_whose_position_no_row_can_have_is_a_bad_request(api_client, smg_desk, position):
+    """``p=abc`` on a list ordered by id reached the database and failed there (a 500)."""
+    api_client.force_authenticate(smg_desk)
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    for url in ("/api/v1/passport-applications/", "/api/v1/stay-permit-applications/"):
+        assert_problem(api_client.get(url, {"cursor": cursor}), 400, "invalid-cursor")
+
+
+def test_a_cursor_given_out_by_the_list_still_works(api_client, smg_desk, smg):
+    cases = [PassportApplicationFactory(office=smg) for _ in range(3)]
+    api_client.force_authenticate(smg_desk)
+    first = api_client.get("/api/v1/passport-applications/", {"page_size": 2})
+    assert first.status_code == 200
+    second = api_client.get(first.json()["next"])
+    assert second.status_code == 200
+    assert [row["reference"] for row in second.json()["results"]] == [cases[0].reference]
 
 
 def test_throttled_login(api_client, smg_desk, monkeypatch):
