@@ -6,6 +6,7 @@ minute. A filter given ``2026-01-01T00:00:00+16:00`` (the API's ``created_after`
 Sending every aware datetime as UTC keeps the moment and leaves the offset out of the text.
 """
 
+import contextlib
 from datetime import UTC, datetime
 
 import psycopg
@@ -14,7 +15,11 @@ from psycopg.types.datetime import DatetimeDumper
 
 class UtcDatetimeDumper(DatetimeDumper):
     def dump(self, obj: datetime) -> bytes | bytearray | memoryview | None:
-        return super().dump(obj.astimezone(UTC))
+        # The first or last moments Python can hold (an admin's ``__year=1`` bound) have no UTC
+        # twin; their own offset is an ordinary zone's, which PostgreSQL reads as it is.
+        with contextlib.suppress(OverflowError):
+            obj = obj.astimezone(UTC)
+        return super().dump(obj)
 
 
 def utc_dumper_register() -> None:
