@@ -119,6 +119,11 @@ if REPORTS_DATABASE_URL:
 DATABASE_ROUTERS = ["reports.routers.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Proxies in front of the application that each append the caller to X-Forwarded-For (a load
+# balancer, nginx): the client's address is read through exactly this many (imigrasi/clients.py),
+# for throttling, login lockout and the personal-data log. 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Cache: shared by every web process in production (throttling counts live here).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -256,6 +261,8 @@ REST_FRAMEWORK = {
         "login": env.str("API_THROTTLE_LOGIN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "imigrasi.api.problems.problem_exception_handler",
+    # DRF's throttles read X-Forwarded-For through the same trusted proxies as imigrasi/clients.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "imigrasi.api.schema.ProblemAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
