@@ -8,4 +8,7 @@ class ImigrasiConfig(AppConfig):
     verbose_name = "Imigrasi"
 
     def ready(self) -> None:
+        from imigrasi.credentials import credentials_signals_connect
+
         utc_dumper_register()
+        credentials_signals_connect()

@@ -1,11 +1,15 @@
-"""Requests no part of the system can hold, refused before any view reads them."""
+"""The project's own middleware: requests no part of the system can hold, each request as the origin
+of its changes, and the admin session's idle timeout."""
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from imigrasi.api.problems import problem_response
+from imigrasi.credentials import SESSION_SEEN_KEY
 from imigrasi.origin import origin_scope
 
 NUL = "\x00"
@@ -55,3 +59,26 @@ class OriginMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with origin_scope(kind="request", name=f"{request.method} {request.path}", request=request):
             return self.get_response(request)
+
+
+class SessionIdleMiddleware:
+    """Ends an admin session after ``SESSION_COOKIE_AGE`` without a request (the idle timeout).
+
+    Django expires a session that age after it was last saved; this keeps an active session alive
+    by saving it again, at most once a ``SESSION_TOUCH_INTERVAL``, instead of on every request
+    (``SESSION_SAVE_EVERY_REQUEST`` would add a write to every page). The login stamps the session
+    (imigrasi.credentials), so a fresh session is not written twice. Requests without a session
+    cookie (API tokens) are left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:
+            now = int(time.time())
+            seen = session.get(SESSION_SEEN_KEY)
+            if not isinstance(seen, int) or now - seen >= settings.SESSION_TOUCH_INTERVAL.total_seconds():
+                session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)

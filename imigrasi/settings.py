@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "axes",
     "imigrasi",
     "offices",
     "casework",
@@ -68,12 +69,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "imigrasi.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The request as the origin of its changes (the history names it), then pghistory's
     # context of the row snapshots, which it opens.
     "imigrasi.middleware.OriginMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last: turns a refused login (too many failures) into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imigrasi.urls"
@@ -126,6 +130,28 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Cache: shared by every web process in production (throttling counts live here).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Logins: django-axes counts failures per username and client address together in the database,
+# so every worker and machine counts alike, and an office sharing one address is not locked out
+# by one colleague's typos. It refuses before the password is checked: the right password does not
+# open a locked account until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "imigrasi.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "imigrasi.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept (AccessAttempt); successful logins are not logged again beside last_login.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Admin sessions end after this long without a request; an active one is renewed at most once a
+# minute (imigrasi.middleware.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = int(timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30)).total_seconds())
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,7 +14,7 @@ from applications.api.views import (
     ApplicationListCreateView,
 )
 from casework.api.views import action_views
-from imigrasi.api.auth import TokenLoginView, TokenLogoutView
+from imigrasi.api.auth import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from imigrasi.api.health import HealthView
 from imigrasi.api.problems import problem_response
 from offices.api.outages import OutageListCreateView, OutageResolveView, ServiceStatusView
@@ -36,6 +36,7 @@ admin.site.index_title = _("Office administration")
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="token-login"),
     path("auth/logout/", TokenLogoutView.as_view(), name="token-logout"),
+    path("auth/logout-all/", TokenLogoutAllView.as_view(), name="token-logout-all"),
     path("health/", HealthView.as_view(), name="health"),
     path("me/", MeView.as_view(), name="me"),
     path("offices/", OfficeListView.as_view(), name="office-list"),
