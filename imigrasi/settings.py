@@ -128,7 +128,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # for throttling, login lockout and the personal-data log. 0 ignores the header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Cache: shared by every web process in production (throttling counts live here).
+# Cache: shared by every web process in production (throttling counts live here). Without DEBUG
+# it must be named: a per-process cache lets each worker count a caller's requests alone.
+if not DEBUG and not env.str("CACHE_URL", default=""):
+    raise ImproperlyConfigured("CACHE_URL must be set when DEBUG is off (e.g. redis://redis:6379/1).")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Logins: django-axes counts failures per username and client address together in the database,

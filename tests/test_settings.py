@@ -32,6 +32,7 @@ def _production_environment(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "imigrasi.example.go.id",
         "DATABASE_URL": _database_url(),
         "EMAIL_URL": "smtp+tls://imigrasi:secret@mail.example.go.id:587",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
     }
     environment.update(overrides)
     return {name: value for name, value in environment.items() if value is not None}
@@ -69,6 +70,16 @@ def test_debug_off_without_a_mail_server_refuses_to_start():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "EMAIL_URL" in result.stderr
+
+
+def test_debug_off_without_a_shared_cache_refuses_to_start():
+    """A per-process cache would let each worker count a caller's requests alone."""
+    environment = _production_environment()
+    del environment["CACHE_URL"]
+    result = _run("-c", "import imigrasi.settings", environment=environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CACHE_URL" in result.stderr
 
 
 def test_debug_off_with_the_development_key_refuses_to_start():
