@@ -6,17 +6,33 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from offices.admin_checks import CheckedInputAdminMixin
 from offices.admin_scope import ScopedAdminMixin
 from offices.models import Membership, Office, Region
 from offices.selectors import memberships_visible_to, user_scope
-from offices.services import membership_can_manage
+from offices.services import membership_can_manage, user_can_manage
 
 User = get_user_model()
+
+# The user fields only a superuser changes (everything but ``is_active``).
+MANAGED_USER_READONLY_FIELDS = (
+    "username",
+    "password",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "last_login",
+    "date_joined",
+)
 
 
 @admin.register(Region)
@@ -146,6 +162,26 @@ class StaffUserAdmin(CheckedInputAdminMixin, UserAdmin):
             return queryset
         visible = memberships_visible_to(request.user).values("user_id")
         return queryset.filter(Q(memberships__isnull=True) | Q(pk__in=visible)).distinct()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Office heads, supervisors and national administrators place staff through memberships
+        # and may switch an account on or off; names, passwords, staff and superuser status,
+        # groups and permissions are a superuser's. A read-only field is not in the form, so a
+        # crafted POST of it is ignored.
+        if request.user.is_superuser or obj is None:
+            return list(self.readonly_fields)
+        return [*MANAGED_USER_READONLY_FIELDS, *self.readonly_fields]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_can_manage(actor=request.user, user=obj)
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Setting another person's password is taking their account: a superuser's act only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 from offices import admin_outages  # noqa: E402, F401

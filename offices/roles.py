@@ -85,6 +85,19 @@ _RECOVERY_MANAGER = (
     "reports.view_reportdownload",
 )
 
+# Those who place staff: memberships within their scope (offices.services.membership_can_manage)
+# and a user's activation; every other field of a user, and groups, permissions, staff and
+# superuser status, are a superuser's alone (offices.admin.StaffUserAdmin).
+_USER_MANAGER = (
+    "auth.view_user",
+    "auth.change_user",
+    "offices.view_region",
+    "offices.view_membership",
+    "offices.add_membership",
+    "offices.change_membership",
+    "offices.delete_membership",
+)
+
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Taking in an application is "add"; every later step goes through the workflow actions,
     # never through "change".
@@ -98,34 +111,21 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_CASE_READER,
         *_OUTAGE_MANAGER,
         *_RECOVERY_MANAGER,
-        "auth.view_user",
-        "offices.view_region",
-        "offices.view_membership",
-        "offices.add_membership",
-        "offices.change_membership",
-        "offices.delete_membership",
+        *_USER_MANAGER,
     ),
     Role.REGIONAL_SUPERVISOR: (
         *_CASE_READER,
         *_OUTAGE_MANAGER,
         *_RECOVERY_MANAGER,
-        "auth.view_user",
-        "offices.view_region",
-        "offices.view_membership",
+        *_USER_MANAGER,
     ),
     Role.NATIONAL_ADMIN: (
         *_CASE_READER,
         *_OUTAGE_MANAGER,
         *_RECOVERY_MANAGER,
-        "auth.view_user",
+        *_USER_MANAGER,
         "auth.add_user",
-        "auth.change_user",
         "offices.change_office",
-        "offices.view_region",
-        "offices.view_membership",
-        "offices.add_membership",
-        "offices.change_membership",
-        "offices.delete_membership",
     ),
     Role.API_CLIENT: (),
 }

@@ -81,14 +81,33 @@ def offices_load(
 def membership_can_manage(*, actor: AbstractBaseUser, role: str, office: Office | None, region: Region | None) -> bool:
     """Whether ``actor`` may grant or revoke this role at this scope.
 
-    Superusers and national administrators manage every membership; an office head manages the
-    office roles of their own office, except office head itself.
+    Superusers and national administrators manage every membership. An office head manages the
+    office roles of their own office, and a regional supervisor those of the offices of their
+    region, except office head itself (see ``ROLES_GRANTED_BY_OFFICE_HEAD``).
     """
     if actor.is_superuser or user_scope(actor, roles={Role.NATIONAL_ADMIN}).everything:
         return True
     if office is None or region is not None or role not in ROLES_GRANTED_BY_OFFICE_HEAD:
         return False
-    return office.pk in user_scope(actor, roles={Role.OFFICE_HEAD}).office_ids
+    return office.pk in user_scope(actor, roles={Role.OFFICE_HEAD}).office_ids or user_scope(
+        actor, roles={Role.REGIONAL_SUPERVISOR}
+    ).contains(office)
+
+
+def user_can_manage(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> bool:
+    """Whether ``actor`` may activate or deactivate ``user`` (no other field of a user is theirs).
+
+    Only a superuser touches a superuser. Otherwise the actor must be able to manage every role
+    the user holds: a colleague who also works at another office, or who holds a regional role, is
+    deactivated by someone whose scope covers all of it. Someone not yet placed anywhere may be
+    managed by anyone who manages memberships.
+    """
+    if actor.is_superuser:
+        return True
+    if user.is_superuser or user.pk == actor.pk:
+        return False
+    memberships = Membership.objects.filter(user=user).select_related("office")
+    return all(membership_can_manage(actor=actor, role=m.role, office=m.office, region=m.region) for m in memberships)
 
 
 def _check_can_manage(*, actor: AbstractBaseUser, role: str, office: Office | None, region: Region | None) -> None:

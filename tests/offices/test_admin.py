@@ -178,23 +178,33 @@ def test_office_head_autocomplete_offers_only_their_office(client, staffed):
     assert [row["text"] for row in response.json()["results"]] == [str(staffed["smg.head"].memberships.get().office)]
 
 
-def test_regional_supervisor_reads_but_cannot_change(client, staffed, smg):
+def test_regional_supervisor_manages_office_roles_in_their_region_only(client, staffed, smg, sby):
     client.force_login(staffed["kanwil.jateng"])
     response = client.get(CHANGELIST)
     assert response.status_code == 200
     assert _shown_usernames(response) == {"smg.head", "smg.frontdesk", "kanwil.jateng"}
 
     own = Membership.objects.get(user__username="smg.frontdesk")
-    response = client.get(_change_url(own))
-    assert response.status_code == 200
-    assert response.context["has_change_permission"] is False
-    assert 'name="_save"' not in response.content.decode()
-
-    response = client.post(_change_url(own), {"user": own.user_id, "role": Role.ADJUDICATOR, "office": smg.pk})
-    assert response.status_code == 403
+    response = client.post(_change_url(own), {"role": Role.ADJUDICATOR, "office": smg.pk})
+    assert response.status_code == 302
     own.refresh_from_db()
-    assert own.role == Role.FRONT_DESK
-    assert client.get(reverse("admin:offices_membership_add")).status_code == 403
+    assert own.role == Role.ADJUDICATOR
+
+    # Office head is headquarters' appointment; another region's office is not theirs to staff.
+    response = client.post(_change_url(own), {"role": Role.OFFICE_HEAD, "office": smg.pk})
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()["__all__"]] == [
+        "permission-denied"
+    ]
+    response = client.post(_change_url(own), {"role": Role.ADJUDICATOR, "office": sby.pk})
+    assert response.status_code == 200
+    assert [error.code for error in response.context["adminform"].form.errors.as_data()["__all__"]] == [
+        "permission-denied"
+    ]
+    own.refresh_from_db()
+    assert (own.role, own.office_id) == (Role.ADJUDICATOR, smg.pk)
+    head = Membership.objects.get(user__username="smg.head")
+    assert client.get(_change_url(head)).context["has_change_permission"] is False
 
 
 def test_front_desk_cannot_list_memberships(client, staffed):
