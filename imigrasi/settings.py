@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "imigrasi.tasks.idempotency_keys_purge",
         "schedule": crontab(hour=19, minute=15),
     },
+    "api-tokens-purge": {
+        "task": "imigrasi.tasks.api_tokens_purge",
+        "schedule": crontab(hour=19, minute=45),
+    },
     # Daily, just after midnight WIB (17:00 UTC), the last of Indonesia's zones to start the new
     # day: every office's local date has turned, so a permit that ended yesterday is expired
     # before the working day anywhere, and a reminder goes out on the day its notice begins.

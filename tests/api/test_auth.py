@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from knox.models import AuthToken
 
+from imigrasi.tasks import api_tokens_purge
 from offices.roles import Role
 
 
@@ -64,6 +65,39 @@ def test_logout_needs_authentication(api_client, db):
 def test_expired_token_is_refused(api_client, client_user, token_for):
     token = token_for(client_user)
     AuthToken.objects.filter(user=client_user).update(expiry=timezone.now() - timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api_client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication-failed"
+
+
+def test_a_token_is_checked_with_one_query_however_many_the_user_holds(
+    api_client, client_user, token_for, django_assert_num_queries
+):
+    tokens = [token_for(client_user) for _ in range(20)]
+    AuthToken.objects.filter(user=client_user).exclude(
+        digest=AuthToken.objects.filter(user=client_user).order_by("-created").values("digest")[:1]
+    ).update(expiry=timezone.now() - timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[-1]}")
+
+    # The token (one indexed query), then the caller's memberships (two: their roles, the list).
+    with django_assert_num_queries(3):
+        response = api_client.get("/api/v1/me/")
+    assert response.status_code == 200
+    # The expired ones stay until the daily purge; none is read to authenticate.
+    assert AuthToken.objects.filter(user=client_user).count() == 20
+
+
+def test_the_purge_deletes_expired_tokens_only(client_user, token_for):
+    live, expired = token_for(client_user), token_for(client_user)
+    AuthToken.objects.filter(token_key=expired[:15]).update(expiry=timezone.now() - timedelta(seconds=1))
+
+    assert api_tokens_purge.delay().get() == 1
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [live[:15]]
+
+
+@pytest.mark.parametrize("token", ["zz" * 32, "é", "a" * 5000])
+def test_a_token_that_cannot_be_one_is_refused(api_client, db, token):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api_client.get("/api/v1/me/")
     assert response.status_code == 401

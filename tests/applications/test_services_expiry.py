@@ -46,6 +46,7 @@ def test_beat_schedule_runs_the_expiries_the_sweeps_the_purges_and_the_weekly_su
         "applications.tasks.applications_expire_incomplete_task",
         "applications.tasks.applications_expire_uncollected_task",
         "casework.tasks.notifications_send_pending",
+        "imigrasi.tasks.api_tokens_purge",
         "imigrasi.tasks.idempotency_keys_purge",
         "permits.tasks.permits_expire_task",
         "permits.tasks.permits_remind_expiring_task",
