@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from applications.models import PassportApplication
 from applications.workflow import PASSPORT_WORKFLOW, SUBMIT_ROLES
@@ -45,7 +45,8 @@ def test_seed_demo_creates_the_documented_users(offices):
 @override_settings(DEBUG=True, DEMO_PASSWORD="another-demo-pass")
 def test_demo_users_log_in_with_the_demo_password(offices):
     call_command("seed_demo")
-    assert authenticate(username="smg.frontdesk", password="another-demo-pass") is not None
+    login = RequestFactory().post("/admin/login/")
+    assert authenticate(login, username="smg.frontdesk", password="another-demo-pass") is not None
     assert User.objects.get(username="smg.frontdesk").is_staff
     assert not User.objects.get(username="api.mpaspor").is_staff
 
