@@ -250,3 +250,20 @@ def test_throttled_login(api_client, smg_desk, monkeypatch):
     assert_problem(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     cache.clear()
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_login_throttle(api_client, smg_desk, monkeypatch):
+    """Without trusted proxies (the default) the header is the caller's to invent: DRF keyed each try apart."""
+    monkeypatch.setattr("rest_framework.throttling.ScopedRateThrottle.THROTTLE_RATES", {"login": "3/minute"})
+    cache.clear()
+    codes = [
+        api_client.post(
+            "/api/v1/auth/token/",
+            {"username": f"nobody{n}", "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [401, 401, 401, 429, 429]
+    cache.clear()
