@@ -55,9 +55,12 @@ def test_staff_without_head_role_may_not_grant(member, smg):
     assert not membership_can_manage(actor=front_desk, role=Role.FRONT_DESK, office=smg, region=None)
 
 
-def test_regional_supervisor_may_not_grant(member, smg):
+def test_regional_supervisor_grants_office_roles_in_their_region_only(member, smg, sby):
     supervisor = member(Role.REGIONAL_SUPERVISOR, region=smg.region)
-    assert not membership_can_manage(actor=supervisor, role=Role.FRONT_DESK, office=smg, region=None)
+    assert membership_can_manage(actor=supervisor, role=Role.FRONT_DESK, office=smg, region=None)
+    assert not membership_can_manage(actor=supervisor, role=Role.OFFICE_HEAD, office=smg, region=None)
+    assert not membership_can_manage(actor=supervisor, role=Role.FRONT_DESK, office=sby, region=None)
+    assert not membership_can_manage(actor=supervisor, role=Role.REGIONAL_SUPERVISOR, office=None, region=smg.region)
 
 
 def test_national_admin_may_grant_anything(national_admin, smg):
