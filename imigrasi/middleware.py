@@ -1,14 +1,40 @@
-"""Requests no part of the system can hold, refused before any view reads them."""
+"""Middleware of the project: requests no part of the system can hold, the origin of changes, policy headers."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from imigrasi.api.problems import problem_response
 from imigrasi.origin import origin_scope
 
 NUL = "\x00"
+
+# Browser features no page of ours uses, refused to every page and to any frame in it.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 
 def _holds_nul(request: HttpRequest) -> bool:
@@ -55,3 +81,23 @@ class OriginMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with origin_scope(kind="request", name=f"{request.method} {request.path}", request=request):
             return self.get_response(request)
+
+
+class PolicyHeadersMiddleware:
+    """``Permissions-Policy`` and ``Cache-Control: no-store`` on every response the application renders.
+
+    Nearly every page and API answer holds personal data (names, NIKs, passport numbers, addresses,
+    a fresh API token), and a browser, a shared office computer's disk cache or a proxy in between
+    must keep none of it. Telling which answers hold none (the health check, the schema) would save
+    little and could be got wrong, so the rule is every rendered response. Static files are served
+    by WhiteNoise above this middleware and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        patch_cache_control(response, no_store=True)
+        return response
