@@ -166,8 +166,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# A task leaves the broker only when it has finished. A worker killed in the middle (SIGKILL, out of
+# memory, a machine lost) leaves its task to run again: a lost pool process hands it back at once, a
+# lost worker's tasks return after the visibility timeout. Every task is idempotent, so running
+# again finishes the work without doing any of it twice (tests/faults/).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Longer than any task (the longest, an office's part of a national release, takes minutes), so a
+# task still running is not handed to a second worker; a shorter one would only cost a wasted run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Hourly, at different minutes so the two never start together; each is idempotent.
