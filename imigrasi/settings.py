@@ -131,6 +131,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Cache: shared by every web process in production (throttling counts live here).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# On Redis, a cache that fails open (imigrasi/cache.py): with Redis down the API goes on, unthrottled.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "imigrasi.cache.FailOpenRedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
