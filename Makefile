@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format messages bench bench-reports upgrade-embedded-db clean
+.PHONY: run test test-faults test-browser lint format messages bench bench-reports upgrade-embedded-db clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,17 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+# What needs processes of its own, apart from `make test`: real workers killed with SIGKILL in the
+# middle of a release and of a notification batch, and a Redis of the test's own stopped and
+# started again (tests/faults/). Needs redis-server on the PATH.
+test-faults: $(VENV)/.dev
+	$(PY) -m pytest -m faults
+
+# The admin and the Swagger UI in headless Chromium under the Content-Security-Policy
+# (tests/browser/). Needs the distribution's chromium on the PATH.
+test-browser: $(VENV)/.dev
+	$(PY) -m pytest -m browser
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -1,11 +1,12 @@
 """The project's own middleware: requests no part of the system can hold, each request as the origin
-of its changes, and the admin session's idle timeout."""
+of its changes, the admin session's idle timeout and the policy headers."""
 
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from imigrasi.api.problems import problem_response
@@ -13,6 +14,31 @@ from imigrasi.credentials import SESSION_SEEN_KEY
 from imigrasi.origin import origin_scope
 
 NUL = "\x00"
+
+# Browser features no page of ours uses, refused to every page and to any frame in it.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 
 def _holds_nul(request: HttpRequest) -> bool:
@@ -82,3 +108,23 @@ class SessionIdleMiddleware:
             if not isinstance(seen, int) or now - seen >= settings.SESSION_TOUCH_INTERVAL.total_seconds():
                 session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class PolicyHeadersMiddleware:
+    """``Permissions-Policy`` and ``Cache-Control: no-store`` on every response the application renders.
+
+    Nearly every page and API answer holds personal data (names, NIKs, passport numbers, addresses,
+    a fresh API token), and a browser, a shared office computer's disk cache or a proxy in between
+    must keep none of it. Telling which answers hold none (the health check, the schema) would save
+    little and could be got wrong, so the rule is every rendered response. Static files are served
+    by WhiteNoise above this middleware and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        patch_cache_control(response, no_store=True)
+        return response

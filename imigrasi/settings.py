@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -61,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files are answered above; everything rendered below gets the policy headers.
+    "csp.middleware.CSPMiddleware",
+    "imigrasi.middleware.PolicyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is chosen, so its refusal speaks the reader's; before anything reads the
@@ -137,6 +142,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if not DEBUG and not env.str("CACHE_URL", default=""):
     raise ImproperlyConfigured("CACHE_URL must be set when DEBUG is off (e.g. redis://redis:6379/1).")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# On Redis, a cache that fails open (imigrasi/cache.py): with Redis down the API goes on, unthrottled.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "imigrasi.cache.FailOpenRedisCache"
 
 # Logins: django-axes counts failures per username and client address together in the database,
 # so every worker and machine counts alike, and an office sharing one address is not locked out
@@ -194,8 +202,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# A task leaves the broker only when it has finished. A worker killed in the middle (SIGKILL, out of
+# memory, a machine lost) leaves its task to run again: a lost pool process hands it back at once, a
+# lost worker's tasks return after the visibility timeout. Every task is idempotent, so running
+# again finishes the work without doing any of it twice (tests/faults/).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Longer than any task (the longest, an office's part of a national release, takes minutes), so a
+# task still running is not handed to a second worker; a shorter one would only cost a wasted run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Hourly, at different minutes so the two never start together; each is idempotent.
@@ -342,6 +358,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images come from this server
+# only, so an injected tag or attribute runs nothing. The one inline block left (the Swagger UI
+# page's style) carries the request's nonce; images may be data: URIs, which the admin's and
+# Swagger UI's stylesheets use for icons. No frame may embed a page (as X_FRAME_OPTIONS says).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -93,3 +93,17 @@ def test_indonesian_is_the_default_and_english_the_second_language():
     assert settings.LANGUAGE_CODE == "id"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
     assert settings.USE_TZ
+
+
+def test_a_redis_cache_fails_open_and_a_killed_worker_hands_its_task_back():
+    """Production's Redis cache is the one that answers a miss while Redis is down (tests/faults/)."""
+    environment = _production_environment(CACHE_URL="redis://redis.example.go.id:6379/1")
+    result = _run(
+        "-c",
+        "from imigrasi import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CELERY_TASK_ACKS_LATE, s.CELERY_TASK_REJECT_ON_WORKER_LOST, "
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])",
+        environment=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["imigrasi.cache.FailOpenRedisCache", "True", "True", "7200"]
