@@ -27,17 +27,26 @@ class PersonalDataAPIMixin:
 
     Recorded: a 2xx answer that read a record or a page (with the page's filters, masked), an
     action's answer (it carries the case), and a read refused with 403 or 404 (with the key looked
-    up). Other refusals (400, 409, 412) show nobody.
+    up). Other refusals (400, 409, 412) show nobody. A view whose answer names people without
+    records (a report's rows) calls ``personal_data_named``; one that may name nobody at all says
+    so with ``personal_data_door = ""``.
     """
 
     personal_data_door: str = Door.API
-    _personal_data: list[Any] | None = None
+    _people: dict[str, None] | None = None
+    _office_ids: set[int | None] | None = None
+
+    def personal_data_named(self, people: Iterable[str], *, office_ids: Iterable[int | None] = ()) -> None:
+        """Note people the response shows, and the offices of their records; several calls add up."""
+        if self._people is None:
+            self._people, self._office_ids = {}, set()
+        self._people.update(dict.fromkeys(identifier for identifier in people if identifier))
+        self._office_ids.update(office_ids)  # type: ignore[union-attr]
 
     def personal_data_read(self, records: Iterable[Any]) -> None:
-        """Note records the response shows; several calls add up."""
-        if self._personal_data is None:
-            self._personal_data = []
-        self._personal_data.extend(records)
+        """Note records the response shows (each names its people with ``data_subjects()``)."""
+        records = list(records)
+        self.personal_data_named(people_of(records), office_ids=[getattr(r, "office_id", None) for r in records])
 
     def get_object(self) -> Any:
         record = super().get_object()  # type: ignore[misc]
@@ -51,6 +60,8 @@ class PersonalDataAPIMixin:
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if not self.personal_data_door:
+            return response
         if response.status_code in REFUSED_STATUSES and self._sought_personal_data(request):
             personal_data_access_record(
                 request=request,
@@ -60,14 +71,15 @@ class PersonalDataAPIMixin:
                 search={**search_mask(request.query_params), **self.kwargs},  # type: ignore[attr-defined]
                 refused=True,
             )
-        elif 200 <= response.status_code < 300 and self._personal_data is not None:
+        elif 200 <= response.status_code < 300 and self._people is not None:
+            offices = self._office_ids or set()
             personal_data_access_record(
                 request=request,
                 door=self.personal_data_door,
                 status_code=response.status_code,
-                people=people_of(self._personal_data),
+                people=list(self._people),
                 search=search_mask(request.query_params),
-                office_id=office_of(self._personal_data),
+                office_id=next(iter(offices)) if len(offices) == 1 else None,
             )
         return response
 
@@ -79,7 +91,7 @@ class PersonalDataAPIMixin:
         """
         if not request.user.is_authenticated:
             return False
-        return request.method in SAFE_METHODS or (bool(self.kwargs) and self._personal_data is None)  # type: ignore[attr-defined]
+        return request.method in SAFE_METHODS or (bool(self.kwargs) and self._people is None)  # type: ignore[attr-defined]
 
 
 class PersonalDataAdminMixin:

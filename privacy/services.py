@@ -19,18 +19,22 @@ from privacy.models import PURGE_SETTING, Outcome, PersonalDataAccess
 FREE_TEXT_PARAMETERS = frozenset({"q", "search"})
 # Parameters that say nothing about what was sought: the position in a list.
 POSITION_PARAMETERS = frozenset({"cursor", "p", "page", "page_size", "o", "e", "format", "export"})
-# The characters of a search value kept in the clear: the last four of a number, the first of a word.
+# A word with a digit this long or longer may identify someone (a NIK has 16 characters, a passport
+# number 8 or 9, a phone number 10 or more); shorter ones (a year, a region code) cannot.
+IDENTIFIER_MIN_CHARS = 6
+# What such a word keeps in the clear: its last four characters.
 KEPT_DIGITS = 4
 MAX_VALUE_CHARS = 200
 
 _WORD = re.compile(r"\w+")
+# Digits written in groups (a phone number "0812-3456-7890", a NIK typed "3374 0112 …"): one number.
+_GROUPED_DIGITS = re.compile(r"\d[\d\s\-.()/]{4,}\d")
 
 
 def _mask_word(word: str, *, free_text: bool) -> str:
-    if any(character.isdigit() for character in word):
-        kept = word[-KEPT_DIGITS:] if len(word) > KEPT_DIGITS else ""
-        return "*" * (len(word) - len(kept)) + kept
-    if free_text and len(word) > 1:
+    if len(word) >= IDENTIFIER_MIN_CHARS and any(character.isdigit() for character in word):
+        return "*" * (len(word) - KEPT_DIGITS) + word[-KEPT_DIGITS:]
+    if free_text and len(word) > 1 and not word.isdigit():
         return word[0] + "*" * (len(word) - 1)
     return word
 
@@ -39,22 +43,55 @@ def _mask_match(match: re.Match[str], *, free_text: bool) -> str:
     return _mask_word(match[0], free_text=free_text)
 
 
+def _mask_grouped(match: re.Match[str]) -> str:
+    """All digits of a grouped number but its last four become asterisks; separators stay."""
+    text = match[0]
+    digits = sum(character.isdigit() for character in text)
+    if digits < IDENTIFIER_MIN_CHARS:
+        return text
+    masked, left = [], digits - KEPT_DIGITS
+    for character in text:
+        if character.isdigit() and left > 0:
+            masked.append("*")
+            left -= 1
+        else:
+            masked.append(character)
+    return "".join(masked)
+
+
+def _mask_value(value: str, *, free_text: bool) -> str:
+    if _is_moment(value):
+        return value
+    mask = partial(_mask_match, free_text=free_text)
+    return _WORD.sub(mask, _GROUPED_DIGITS.sub(_mask_grouped, value[:MAX_VALUE_CHARS]))
+
+
+def _is_moment(value: str) -> bool:
+    """A date or a time (a range's bound) identifies nobody and stays readable."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def search_mask(parameters: Mapping[str, Any]) -> dict[str, str]:
     """The filters of a list or search as the log keeps them: identifiers masked.
 
-    A word holding a digit (a NIK, a passport or phone number, a date of birth) keeps only its
-    last four characters; every word of a free-text search (``q``) keeps only its first letter,
-    since it may be a name. Codes and choices (``office=SMG``, ``status=verified``) stay readable,
-    and the position in a list (``cursor``, ``page``) is left out.
+    A word of six characters or more holding a digit (a NIK, a passport or phone number) keeps
+    only its last four; every other word of a free-text search (``q``) keeps only its first
+    letter, since it may be a name. Codes, choices and dates (``office=SMG``, ``status=verified``,
+    ``start=2026-01-01``) stay readable, and the position in a list (``cursor``, ``page``) is
+    left out.
     """
     masked: dict[str, str] = {}
     for name in sorted(parameters):
         if name in POSITION_PARAMETERS:
             continue
         values = parameters.getlist(name) if hasattr(parameters, "getlist") else [parameters[name]]
-        text = ",".join(str(value) for value in values)[:MAX_VALUE_CHARS]
-        mask = partial(_mask_match, free_text=name in FREE_TEXT_PARAMETERS)
-        masked[str(name)[:MAX_VALUE_CHARS]] = _WORD.sub(mask, text)
+        masked[str(name)[:MAX_VALUE_CHARS]] = ",".join(
+            _mask_value(str(value), free_text=name in FREE_TEXT_PARAMETERS) for value in values
+        )[:MAX_VALUE_CHARS]
     return masked
 
 
