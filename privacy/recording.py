@@ -106,7 +106,7 @@ class PersonalDataAdminMixin:
         try:
             response = super().changelist_view(request, extra_context)  # type: ignore[misc]
         except PermissionDenied:
-            _record_refused(request, status_code=403, search=request.GET)
+            _record_refused(request, status_code=403, search=search_mask(request.GET))
             raise
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
@@ -148,7 +148,6 @@ class PersonalDataAdminMixin:
         return response
 
 
-def _record_refused(request: HttpRequest, *, status_code: int, search: Any) -> None:
-    personal_data_access_record(
-        request=request, door=Door.ADMIN, status_code=status_code, search=search_mask(search), refused=True
-    )
+def _record_refused(request: HttpRequest, *, status_code: int, search: dict[str, str]) -> None:
+    """A refused admin read, with what it sought: the list's filters (masked) or the record's id."""
+    personal_data_access_record(request=request, door=Door.ADMIN, status_code=status_code, search=search, refused=True)
