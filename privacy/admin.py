@@ -79,8 +79,9 @@ class PersonalDataAccessAdmin(CheckedInputAdminMixin, admin.ModelAdmin):
         term = request.GET.get("q", "").strip()
         context = {**(extra_context or {}), "person": term}
         response = super().changelist_view(request, context)
-        if term and getattr(response, "context_data", None) is not None:
-            # Looking up who saw a person is itself a read of that person's data.
+        if any(character.isdigit() for character in term) and getattr(response, "context_data", None) is not None:
+            # Looking up who saw a person is itself a read of that person's data. Every NIK and
+            # passport number holds a digit; a search for a username names no person.
             personal_data_access_record(
                 request=request, door=Door.ADMIN, status_code=response.status_code, people=[identifier_normalized(term)]
             )
