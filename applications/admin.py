@@ -19,10 +19,11 @@ from applications.workflow import PASSPORT_WORKFLOW
 from casework.admin import CappedCountPaginator, CaseAdmin, ScopedOfficeFilter, rupiah
 from offices.admin_scope import ScopedAdminMixin
 from offices.selectors import user_scope
+from privacy.recording import PersonalDataAdminMixin
 
 
 @admin.register(PassportApplication)
-class PassportApplicationAdmin(CaseAdmin):
+class PassportApplicationAdmin(PersonalDataAdminMixin, CaseAdmin):
     """Rows come from ``applications_visible_to``, the selector the API and reports use too."""
 
     workflow = PASSPORT_WORKFLOW
@@ -161,7 +162,7 @@ class PassportApplicationAdmin(CaseAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ApplicantAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Applicants who have an application in the user's scope; edited only by superusers.
 
     Office staff correct an applicant by taking in a new application, which goes through the NIK

@@ -45,6 +45,10 @@ class Applicant(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    def data_subjects(self) -> list[str]:
+        """Whom this record is about, as the personal-data access log names people (``privacy``)."""
+        return [self.nik]
+
     def clean_fields(self, exclude: list[str] | None = None) -> None:
         try:
             super().clean_fields(exclude=exclude)
@@ -174,6 +178,10 @@ class PassportApplication(Case):
                 fields=["passport_number"], condition=~Q(passport_number=""), name="passport_number_unique"
             ),
         ]
+
+    def data_subjects(self) -> list[str]:
+        """Whom this case is about (``privacy``): the applicant, by NIK."""
+        return [self.applicant.nik]
 
     def compute_fee(self) -> int:
         return passport_fee(

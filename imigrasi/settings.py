@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "imigrasi",
     "offices",
+    "privacy",
     "casework",
     "applications",
     "permits",
@@ -267,7 +268,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.report_downloads_purge_task",
         "schedule": crontab(hour=20, minute=25),
     },
+    # Daily at night in Indonesia (20:45 UTC is 03:45 WIB): the personal-data access log past its
+    # retention.
+    "personal-data-accesses-purge": {
+        "task": "privacy.tasks.personal_data_accesses_purge_task",
+        "schedule": crontab(hour=20, minute=45),
+    },
 }
+
+# The personal-data access log (privacy): who read whose data is kept this long, then purged. Two
+# years by default, long enough to answer a data subject's request about any recent case.
+PERSONAL_DATA_LOG_RETENTION = timedelta(days=env.int("PERSONAL_DATA_LOG_RETENTION_DAYS", default=730))
 
 # Reports: an XLSX export of more rows than this is built by a worker and offered for download
 # when ready; the workbooks built so are deleted after the retention.

@@ -28,6 +28,7 @@ from permits.api.views import (
     StayPermitDetailView,
     StayPermitListView,
 )
+from privacy.api.views import PersonalDataAccessListView
 
 admin.site.site_header = _("Imigrasi — case management")
 admin.site.site_title = _("Imigrasi")
@@ -87,6 +88,7 @@ api_v1 = [
     path("", include("recovery.api.releases_urls")),
     path("", include("recovery.api.impact_urls")),
     path("", include("reports.api.urls")),
+    path("personal-data-accesses/", PersonalDataAccessListView.as_view(), name="personal-data-access-list"),
 ]
 
 urlpatterns = [

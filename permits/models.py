@@ -102,6 +102,10 @@ class Foreigner(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nationality} {self.passport_number})"
 
+    def data_subjects(self) -> list[str]:
+        """Whom this record is about, as the personal-data access log names people (``privacy``)."""
+        return [self.passport_number]
+
 
 @pghistory.track()
 class Sponsor(models.Model):
@@ -132,6 +136,10 @@ class Sponsor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nib or self.nik})"
+
+    def data_subjects(self) -> list[str]:
+        """A person sponsor, by NIK; a company is no data subject (``privacy``)."""
+        return [self.nik] if self.nik else []
 
 
 @pghistory.track()
@@ -181,6 +189,10 @@ class StayPermit(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def data_subjects(self) -> list[str]:
+        """Whom this permit is about (``privacy``): the holder by passport, a person sponsor by NIK."""
+        return [self.holder.passport_number, *self.sponsor.data_subjects()]
 
     def covers(self, day: date) -> bool:
         """Whether the permit ran on ``day``: a superseded one did until its successor began, a cancelled never."""
@@ -244,6 +256,10 @@ class StayPermitApplication(Case):
             ),
             models.CheckConstraint(name="permit_application_fee_positive", condition=Q(fee_idr__gt=0)),
         ]
+
+    def data_subjects(self) -> list[str]:
+        """Whom this case is about (``privacy``): the foreigner by passport, a person sponsor by NIK."""
+        return [self.foreigner.passport_number, *self.sponsor.data_subjects()]
 
     def compute_fee(self) -> int | None:
         return permit_fee(

@@ -36,6 +36,7 @@ from imigrasi.api.idempotency import idempotent
 from offices.models import Outage
 from offices.outages import outages_active
 from offices.selectors import offices_visible_to
+from privacy.recording import PersonalDataAPIMixin
 
 Selector = Callable[[AbstractBaseUser | AnonymousUser], QuerySet]
 
@@ -59,8 +60,11 @@ def if_match_version(request: Request, case: Case) -> int | None:
     return version
 
 
-class CaseView(generics.GenericAPIView):
+class CaseView(PersonalDataAPIMixin, generics.GenericAPIView):
     """What every case view knows: which cases the caller sees, how one looks, its docs section.
+
+    Every read of a case, its list and its history included, is recorded in the personal-data
+    access log (``privacy``), as are refused reads (404, 403).
 
     ``selector`` is a staticmethod (``staticmethod(applications_visible_to)``).
     """

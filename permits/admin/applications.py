@@ -16,10 +16,11 @@ from permits.models import StayPermit, StayPermitApplication
 from permits.selectors import permit_applications_visible_to
 from permits.services import permit_application_act
 from permits.workflow import PERMIT_WORKFLOW
+from privacy.recording import PersonalDataAdminMixin
 
 
 @admin.register(StayPermitApplication)
-class StayPermitApplicationAdmin(CaseAdmin):
+class StayPermitApplicationAdmin(PersonalDataAdminMixin, CaseAdmin):
     """Rows come from ``permit_applications_visible_to``, the selector the API and reports use too."""
 
     workflow = PERMIT_WORKFLOW
@@ -39,7 +40,8 @@ class StayPermitApplicationAdmin(CaseAdmin):
     ]
     list_filter = ["status", ("office", ScopedOfficeFilter), "permit_type", "application_kind", "purpose"]
     search_fields = ["=reference", "=foreigner__passport_number", "foreigner__full_name"]
-    list_select_related = ["office", "foreigner"]
+    # The sponsor too: a person sponsor is named in the personal-data access log.
+    list_select_related = ["office", "foreigner", "sponsor"]
     not_found_message = _("No such application.")
 
     add_fieldsets = [

@@ -31,6 +31,7 @@ from permits.selectors import (
     stay_of_exception,
     stay_permits_visible_to,
 )
+from privacy.recording import PersonalDataAdminMixin
 
 # The states of a holder whose last permit has ended.
 STATE_LABELS = {StayState.PROTECTED: _("Protected stay"), StayState.OVERSTAYING: _("Overstaying")}
@@ -104,8 +105,8 @@ def nationality_codes_named(term: str) -> list[str]:
 # Stay permit applications --------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """A scoped list written only by services: nobody adds, changes or deletes here."""
+class ReadOnlyAdmin(PersonalDataAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """A scoped list of people's records written only by services: nobody adds, changes or deletes here."""
 
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -172,7 +173,7 @@ class StayPermitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Foreigner)
-class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ForeignerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Foreigners with a case or a permit in the user's scope; edited only by superusers.
 
     Office staff correct a foreigner's record by taking in an application, which goes through the
@@ -229,7 +230,7 @@ class ForeignerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sponsor)
-class SponsorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SponsorAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Sponsors of the applications and permits in the user's scope; edited only by superusers."""
 
     list_display = ["name", "kind", "nib", "nik", "phone", "email"]
@@ -299,7 +300,8 @@ class StayExceptionAdmin(ReadOnlyAdmin):
     ]
     list_filter = [StayStateFilter]
     search_fields = ["=number", "=holder__passport_number", "holder__full_name"]
-    list_select_related = ["office", "holder"]
+    # The sponsor too: a person sponsor is named in the personal-data access log.
+    list_select_related = ["office", "holder", "sponsor"]
     ordering = ["valid_until", "pk"]
     not_found_message = _("No such protected stay or overstay.")
     fields = [

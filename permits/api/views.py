@@ -36,6 +36,7 @@ from permits.selectors import (
 )
 from permits.services import permit_application_act, permit_application_submit
 from permits.workflow import PERMIT_WORKFLOW
+from privacy.recording import PersonalDataAPIMixin
 
 APPLICATION_TAGS = ["stay permit applications"]
 PERMIT_TAGS = ["stay permits"]
@@ -109,7 +110,7 @@ class PermitApplicationActionView(PermitCaseMixin, CaseActionView):
     }
 
 
-class StayPermitListView(generics.ListAPIView):
+class StayPermitListView(PersonalDataAPIMixin, generics.ListAPIView):
     """Issued permits of the offices in the caller's scope, newest first."""
 
     serializer_class = StayPermitSerializer
@@ -122,7 +123,7 @@ class StayPermitListView(generics.ListAPIView):
         return stay_permits_visible_to(self.request.user)
 
 
-class StayPermitDetailView(generics.RetrieveAPIView):
+class StayPermitDetailView(PersonalDataAPIMixin, generics.RetrieveAPIView):
     """One permit, with where its holder stands today (covered, protected or overstaying)."""
 
     serializer_class = StayPermitDetailSerializer
@@ -139,7 +140,7 @@ class StayPermitDetailView(generics.RetrieveAPIView):
         return Response(self.get_serializer({"permit": permit, "stay": foreigner_stay(permit.holder)}).data)
 
 
-class StayExceptionListView(generics.ListAPIView):
+class StayExceptionListView(PersonalDataAPIMixin, generics.ListAPIView):
     """Holders whose permit ended with no successor: protected by a pending application, or overstaying.
 
     Most urgent first (the earliest end). Each page costs a fixed number of queries: the page's

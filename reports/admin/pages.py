@@ -3,9 +3,11 @@
 The page validates its filters exactly as the API does (``reports.filters``) and reads the same
 rows (``Report.rows``); ``?export=csv`` streams the whole report, ``?export=xlsx`` downloads it
 as a workbook, or, past ``REPORTS_XLSX_SYNC_ROWS`` rows, has a worker build it and sends the reader
-to their downloads (``reports.downloads``).
+to their downloads (``reports.downloads``). A report that names people records each page, export
+and refusal in the personal-data access log (``privacy``): the page's people, or the file's.
 """
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +20,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from offices.selectors import overseen_offices, overseen_regions
-from reports.definitions.base import TYPE_FILTERS
+from privacy.models import Door
+from privacy.services import personal_data_access_record, search_mask
+from reports.definitions.base import TYPE_FILTERS, Report, ReportFilters
 from reports.downloads import report_download_request, report_row_count
 from reports.exports import Table, csv_stream_response, xlsx_response
 from reports.filters import query_serializer_for, report_filters
@@ -36,6 +40,10 @@ def report_page(model_admin: admin.ModelAdmin, request: HttpRequest, slug: str) 
     if report is None:
         raise Http404
     if not model_admin.has_view_permission(request):
+        if report.people_keys:
+            personal_data_access_record(
+                request=request, door=Door.REPORT, status_code=403, search=search_mask(request.GET), refused=True
+            )
         raise PermissionDenied
     data = {name: value for name, value in request.GET.items() if name not in PAGE_PARAMETERS and value != ""}
     query = query_serializer_for(report)(data=data, context={"user": request.user})
@@ -69,17 +77,50 @@ def report_page(model_admin: admin.ModelAdmin, request: HttpRequest, slug: str) 
     filename = f"{slug}_{filters.start.isoformat()}_{filters.end.isoformat()}"
     export = request.GET.get("export")
     if export == "csv":
-        return csv_stream_response(table=report.table(filters), filename=f"{filename}.csv")
+        rows = report.rows(filters)
+        response = csv_stream_response(
+            table=Table(title=report.title, columns=report.columns, rows=rows), filename=f"{filename}.csv"
+        )
+        _record_read(request, report, filters, door=Door.EXPORT, rows=rows, status_code=response.status_code)
+        return response
     if export == "xlsx":
         rows = report.rows(filters)
         if report_row_count(rows) > settings.REPORTS_XLSX_SYNC_ROWS:
             report_download_request(user=request.user, report=report, query=query.validated_data)
             messages.info(request, _("The workbook is being prepared; download it from this list when it is ready."))
-            return redirect("admin:reports_reportdownload_changelist")
-        table = Table(title=report.title, columns=report.columns, rows=rows)
-        return xlsx_response(tables=[table], filename=f"{filename}.xlsx")
+            response = redirect("admin:reports_reportdownload_changelist")
+        else:
+            table = Table(title=report.title, columns=report.columns, rows=rows)
+            response = xlsx_response(tables=[table], filename=f"{filename}.xlsx")
+        # A workbook built by a worker is recorded when it is asked for: it names the same rows.
+        _record_read(request, report, filters, door=Door.EXPORT, rows=rows, status_code=response.status_code)
+        return response
     page = Paginator(report.rows(filters), PAGE_ROWS).get_page(request.GET.get("p"))
     kept = request.GET.copy()
     kept.pop("p", None)
     context.update(filters=filters, page=page, query=kept.urlencode())
-    return TemplateResponse(request, "admin/reports/dashboard/report.html", context)
+    response = TemplateResponse(request, "admin/reports/dashboard/report.html", context)
+    _record_read(request, report, filters, door=Door.REPORT, rows=page, status_code=response.status_code)
+    return response
+
+
+def _record_read(
+    request: HttpRequest,
+    report: Report,
+    filters: ReportFilters,
+    *,
+    door: str,
+    rows: Iterable[Mapping[str, Any]],
+    status_code: int,
+) -> None:
+    """The one access log row of a report that names people; reports that name nobody write none."""
+    if not report.people_keys:
+        return
+    personal_data_access_record(
+        request=request,
+        door=door,
+        status_code=status_code,
+        people=report.people(rows),
+        search=search_mask(request.GET),
+        office_id=filters.office_ids[0] if len(filters.office_ids) == 1 else None,
+    )

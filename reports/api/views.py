@@ -22,6 +22,8 @@ from rest_framework.views import APIView
 
 from imigrasi.api.problems import Problem
 from offices.selectors import overseen_scope
+from privacy.models import Door
+from privacy.recording import PersonalDataAPIMixin
 from reports.api.serializers import ReportEntrySerializer, page_serializer_for, row_serializer_for
 from reports.definitions.base import Report, ReportFilters
 from reports.downloads import report_row_count
@@ -84,8 +86,12 @@ class ReportIndexView(APIView):
         return Response(ReportEntrySerializer(entries, many=True).data)
 
 
-class ReportView(APIView):
+class ReportView(PersonalDataAPIMixin, APIView):
+    """One report's rows in pages. A report that names people (protected stays, permits expiring)
+    records each page it shows, and each refusal, in the personal-data access log."""
+
     permission_classes = [ReadsReports]
+    personal_data_door = Door.REPORT
     pagination_class = ReportPagination
     report: Report
     problem_responses = {
@@ -102,10 +108,16 @@ class ReportView(APIView):
     # Query parameters of the view rather than of the report's filters.
     view_parameters = frozenset({"page", "page_size", "format"})
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if not self.report.people_keys:
+            self.personal_data_door = ""
+        super().initial(request, *args, **kwargs)
+
     def get(self, request: Request) -> Response:
         filters = self.filters(request)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(self.report.rows(filters), request, view=self)
+        self.personal_data_named(self.report.people(page), office_ids=filters.office_ids)
         return paginator.get_paginated_response(row_serializer_for(self.report)(page, many=True).data)
 
     def filters(self, request: Request) -> ReportFilters:
@@ -125,6 +137,7 @@ class ReportDownloadView(ReportView):
 
     view_parameters = frozenset({"format"})
     file_format: str
+    personal_data_door = Door.EXPORT
 
     problem_responses = {
         **ReportView.problem_responses,
@@ -137,9 +150,12 @@ class ReportDownloadView(ReportView):
     def get(self, request: Request) -> HttpResponseBase:
         filters = self.filters(request)
         filename = f"{self.report.slug}_{filters.start.isoformat()}_{filters.end.isoformat()}.{self.file_format}"
-        if self.file_format == "csv":
-            return csv_stream_response(table=self.report.table(filters), filename=filename)
         rows = self.report.rows(filters)
+        if self.file_format == "csv":
+            # Read once: the rows the log names are the rows the file streams.
+            self.personal_data_named(self.report.people(rows), office_ids=filters.office_ids)
+            table = Table(title=self.report.title, columns=self.report.columns, rows=rows)
+            return csv_stream_response(table=table, filename=filename)
         count = report_row_count(rows)
         if count > settings.REPORTS_XLSX_SYNC_ROWS:
             raise Problem(
@@ -151,6 +167,7 @@ class ReportDownloadView(ReportView):
                 code="xlsx-too-large",
                 status_code=422,
             )
+        self.personal_data_named(self.report.people(rows), office_ids=filters.office_ids)
         table = Table(title=self.report.title, columns=self.report.columns, rows=rows)
         return xlsx_response(tables=[table], filename=filename)
 

@@ -5,7 +5,7 @@ the three always agree: the page and the API show ``rows``, the exports write ``
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
@@ -112,6 +112,9 @@ class Report:
     type_filters: ClassVar[frozenset[str]] = frozenset(TYPE_FILTERS)
     # The default range ends today and covers this many days (``default_range``).
     default_days: ClassVar[int] = 30
+    # The keys of a row (beside its columns) holding the identifiers of the people it names, for
+    # the personal-data access log: a NIK, a passport number. Empty for reports that name nobody.
+    people_keys: ClassVar[tuple[str, ...]] = ()
 
     def default_range(self, today: date) -> tuple[date, date]:
         """The range used when the reader gives none: the last ``default_days`` days, today included."""
@@ -124,6 +127,15 @@ class Report:
         their rows. The number of queries must not grow with the number of offices.
         """
         raise NotImplementedError
+
+    def people(self, rows: Iterable[Mapping[str, Any]]) -> list[str]:
+        """The identifiers of the people ``rows`` name, each once (for the personal-data access log).
+
+        A report that names nobody answers without reading its rows.
+        """
+        if not self.people_keys:
+            return []
+        return list(dict.fromkeys(row[key] for row in rows for key in self.people_keys if row[key]))
 
     @property
     def class_name(self) -> str:

@@ -51,6 +51,7 @@ class PermitsExpiringReport(Report):
     )
     type_filters = frozenset({"permit_type"})
     ahead: ClassVar[int] = 60
+    people_keys = ("holder_passport", "sponsor_nik")
 
     def default_range(self, today: date) -> tuple[date, date]:
         """Today and the next 60 days: the longest notice a holder is given (ITAP, ``permits_remind_expiring``)."""
@@ -86,7 +87,9 @@ class PermitsExpiringReport(Report):
                 "valid_until",
                 "days_left",
                 "pending_application",
+                "holder__passport_number",
+                "sponsor__nik",
             )
         )
-        names = [column.name for column in self.columns]
+        names = [column.name for column in self.columns] + list(self.people_keys)
         return [dict(zip(names, values, strict=True)) for values in permits]

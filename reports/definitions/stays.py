@@ -50,6 +50,7 @@ class ProtectedStaysReport(Report):
     )
     type_filters = frozenset({"permit_type"})
     default_days = 365
+    people_keys = ("holder_passport",)
 
     def rows(self, filters: ReportFilters) -> Sequence[Mapping[str, Any]]:
         if not filters.offices or not filters.includes(PERMIT):
@@ -89,6 +90,7 @@ class ProtectedStaysReport(Report):
                     "days_overstayed": stay.overstay_days,
                     "fine": stay.fine_idr,
                     "application": stay.application.reference if stay.application else None,
+                    "holder_passport": permit.holder.passport_number,
                 }
             )
         return rows

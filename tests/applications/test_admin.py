@@ -28,12 +28,13 @@ ADD = reverse("admin:applications_passportapplication_add")
 
 # Queries of one changelist page, whatever its number of rows: session, user, the user's and the
 # groups' permissions, memberships, the office filter's choices, the capped count, the page's rows,
-# and the outage banner.
-CHANGELIST_QUERIES = 9
+# the outage banner, and the personal-data access log's one insert.
+CHANGELIST_QUERIES = 10
 # Queries of the case page of a submitted case, however long its timeline: session, user,
 # memberships, the case (twice: for the page's context and by the admin), its recorded steps, its
-# history events with their context, the two permission reads, the creator, and the outage banner.
-CHANGE_PAGE_QUERIES = 11
+# history events with their context, the two permission reads, the creator, the outage banner, and
+# the personal-data access log's one insert.
+CHANGE_PAGE_QUERIES = 12
 
 
 def change_url(application: PassportApplication) -> str:

@@ -50,6 +50,7 @@ def test_beat_schedule_runs_the_expiries_the_sweeps_the_purges_and_the_weekly_su
         "imigrasi.tasks.idempotency_keys_purge",
         "permits.tasks.permits_expire_task",
         "permits.tasks.permits_remind_expiring_task",
+        "privacy.tasks.personal_data_accesses_purge_task",
         "recovery.tasks.releases_resume",
         "reports.tasks.report_downloads_purge_task",
         "reports.tasks.weekly_summaries_send_task",

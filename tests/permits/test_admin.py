@@ -34,12 +34,14 @@ BILLING_CODE = "820240620000001"
 
 # Queries of one application changelist page, whatever its number of rows: session, user, the
 # user's and the groups' permissions, memberships, the office filter's choices, the capped count,
-# the page's rows (offices, foreigners, sponsors and current permits joined), and the outage banner.
-CHANGELIST_QUERIES = 9
+# the page's rows (offices, foreigners, sponsors and current permits joined), the outage banner, and
+# the personal-data access log's one insert.
+CHANGELIST_QUERIES = 10
 # Queries of one page of protected stays and overstays: session, user, the two permission reads,
 # memberships, the capped count, the page's rows, then the applications protecting them and the
-# active outages, each read once for the whole page, and the outage banner.
-EXCEPTION_LIST_QUERIES = 10
+# active outages, each read once for the whole page, the outage banner, and the personal-data access
+# log's one insert.
+EXCEPTION_LIST_QUERIES = 11
 
 
 def change_url(application: StayPermitApplication) -> str:

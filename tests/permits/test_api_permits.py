@@ -119,8 +119,9 @@ class TestList:
             running(smg)
         client = client_for(member(Role.FRONT_DESK, office=smg))
 
-        # Session, user, memberships, the page with holder, sponsor, office, application and previous permit.
-        with django_assert_num_queries(4):
+        # Session, user, memberships, the page with holder, sponsor, office, application and previous
+        # permit, the access log's insert.
+        with django_assert_num_queries(5):
             response = client.get(URL, {"page_size": count})
 
         assert len(numbers(response)) == count
@@ -282,8 +283,9 @@ class TestProtected:
                 protected(smg, running(smg), desk, ended_days_ago=index + 1)
         client = client_for(desk)
 
-        # Session, user, memberships, the page, its protecting applications, the active outages.
-        with django_assert_num_queries(6):
+        # Session, user, memberships, the page, its protecting applications, the active outages, the
+        # access log's insert.
+        with django_assert_num_queries(7):
             response = client.get(PROTECTED_URL, {"page_size": count})
 
         rows = response.json()["results"]
