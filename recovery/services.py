@@ -31,6 +31,8 @@ from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, pla
 # Sent once every office a release covers has been enlisted (argument: release): what the outage
 # held is then on record, office by office, for whoever counts it.
 release_enlisted = Signal()
+# Sent in the transaction of each chunk that dates cases (argument: part, the office's release).
+release_dated = Signal()
 
 CHUNK_SIZE = 2000
 # The step each dated case's history records, with the day as its note.
@@ -210,6 +212,7 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
             return False
         part.scheduled += len(rows)
         part.save(update_fields=["scheduled"])
+        release_dated.send(sender=ReleaseOffice, part=part)
         pending = _messages_store(part=part, rows=rows)
         _dates_record(part=part, rows=rows)
         if pending:
