@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
 
 from applications.workflow import Status
 from offices.models import Capability, Outage, OutageScope
