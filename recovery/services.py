@@ -24,9 +24,10 @@ from offices.models import Office, Outage
 from offices.outages import outage_offices
 from offices.roles import Role
 from offices.selectors import user_scope
+from recovery.capacity import office_slowdowns
 from recovery.kinds import KINDS, Kind, schedule_key
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
-from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, plan_booked
+from recovery.schedule import Boost, DailyCapacity, plan_allocate, plan_booked
 
 # Sent once every office a release covers has been enlisted (argument: release): what the outage
 # held is then on record, office by office, for whoever counts it.
@@ -120,14 +121,7 @@ def daily_capacity_build(
         for row in capacities
         if row.kind == kind.name and row.ends_on > after
     )
-    slowdowns = tuple(
-        Slowdown(
-            percent=outage.capacity_percent,
-            until=office.local_date(outage.expected_end) if outage.expected_end else None,
-        )
-        for outage in active_outages
-        if outage.is_degraded and outage.covers(office) and kind.capabilities & set(outage.capabilities)
-    )
+    slowdowns = office_slowdowns(office=office, kind=kind, outages=active_outages)
     booked = plan_booked(
         [(date.fromisoformat(day), count) for day, count in plan[kind.name] if day > after.isoformat()]
         for plan in plans
