@@ -10,7 +10,7 @@ Every read is one set-based query whatever the number of offices, and takes a ``
 totals cover only the offices the reader may see, so no other office's numbers reach them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,12 +32,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_offices
 from offices.selectors import Scope
 from recovery.kinds import KINDS, Kind
-from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import BacklogPeak, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.schedule import DailyCapacity, plan_allocate
 from recovery.services import daily_capacity_build
 
@@ -76,6 +77,8 @@ class OfficeImpact:
     remaining: int
     clears_on: date | None
     clearing: str
+    # When the office first held ``peak`` cases; None where no peak was recorded (``_with_peaks``).
+    peak_reached_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Impact:
     remaining: int
     clears_on: date | None
     clearing: str | None
+    # The latest of the offices' peak moments: when the last of them reached its peak.
+    peak_reached_at: datetime | None = None
 
     @property
     def offices_affected(self) -> int:
@@ -119,8 +124,10 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
             basis, rows = BASIS_NONE, []
         else:
             basis, rows = BASIS_RELEASE, _release_rows(release=release, scope=scope, outage=outage)
+    rows = _with_peaks(outage, rows)
     dates = [row.clears_on for row in rows]
     known = [day for day in dates if day is not None]
+    moments = [row.peak_reached_at for row in rows if row.peak_reached_at is not None]
     clearing = None
     if rows:
         clearing = CLEARED if all(row.clearing == CLEARED for row in rows) else PROJECTED
@@ -136,11 +143,36 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
         ),
         held_total=sum(row.held_total for row in rows),
         peak=sum(row.peak for row in rows),
+        peak_reached_at=max(moments, default=None),
         remaining=sum(row.remaining for row in rows),
         # The whole backlog clears with its last office; unknown if any office's date is.
         clears_on=max(known) if known and len(known) == len(dates) else None,
         clearing=clearing,
     )
+
+
+def _with_peaks(outage: Outage, rows: list[OfficeImpact]) -> list[OfficeImpact]:
+    """``rows`` with each office's peak: the most cases held at once, as recorded while the outage ran.
+
+    One query. Never below what the row counts now (held now, or enlisted): a count the outage
+    holds that no recording saw yet (a task lost with the broker) is a peak reached now at the
+    latest, and an outage resolved before peaks were recorded keeps what its release enlisted.
+    """
+    if not rows:
+        return rows
+    stored = {
+        peak.office_id: peak
+        for peak in BacklogPeak.objects.filter(outage=outage, office_id__in=[row.office.pk for row in rows])
+    }
+    result = []
+    for row in rows:
+        peak = stored.get(row.office.pk)
+        if peak is not None and peak.held >= row.peak:
+            row = replace(row, peak=peak.held, peak_reached_at=peak.reached_at)
+        elif outage.is_active:
+            row = replace(row, peak_reached_at=timezone.now())
+        result.append(row)
+    return result
 
 
 def _capability_counts(outage: Outage, counts: dict[str, int]) -> tuple[CapabilityCount, ...]:
@@ -150,8 +182,7 @@ def _capability_counts(outage: Outage, counts: dict[str, int]) -> tuple[Capabili
 def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[OfficeImpact]:
     """An active outage: one aggregate query per kind of case, then each office's projection.
 
-    While an outage blocks, its backlog only grows (save cancellations), so its peak so far is
-    what it holds now.
+    The peak is set from the recorded peaks afterwards (``_with_peaks``).
     """
     offices_in_scope = outage_offices(outage).filter(scope.filter_for(""))
     by_office: dict[int, dict[str, int]] = {}
@@ -256,8 +287,9 @@ def daily_capacities(
 def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[OfficeImpact]:
     """A resolved outage: its release's entries per office and capability, in one query.
 
-    Everything the release enlisted was held at once, so the peak is the number enlisted. An
-    office whose every entry is worked cleared on the office-local day of the last; any other
+    Everything the release enlisted was held at once, so the peak is at least the number
+    enlisted (``_with_peaks`` raises it to the recorded one). An office whose every entry is
+    worked cleared on the office-local day of the last; any other
     is projected to clear on the last day of its plan.
     """
     counts: dict[int, dict[str, int]] = {}

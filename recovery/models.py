@@ -190,3 +190,25 @@ class OutageImpact(Outage):
         proxy = True
         verbose_name = _("outage impact")
         verbose_name_plural = _("outage impact")
+
+
+class BacklogPeak(models.Model):
+    """The most cases one outage held at once at one office, and when it first held that many.
+
+    Raised as the outage runs, whenever cases become held (its declaration, a case reaching a step
+    it blocks), never lowered: a case worked or cancelled later leaves the peak where it was.
+    """
+
+    outage = models.ForeignKey(Outage, models.CASCADE, related_name="backlog_peaks", verbose_name=_("outage"))
+    office = models.ForeignKey(Office, models.PROTECT, related_name="+", verbose_name=_("office"))
+    held = models.PositiveIntegerField(_("cases held at once"))
+    reached_at = models.DateTimeField(_("reached at"))
+
+    class Meta:
+        verbose_name = _("backlog peak")
+        verbose_name_plural = _("backlog peaks")
+        ordering = ["outage", "office"]
+        constraints = [models.UniqueConstraint(fields=["outage", "office"], name="backlog_peak_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.outage_id} {self.office_id}: {self.held}"

@@ -26,6 +26,9 @@ class OfficeImpactSerializer(serializers.Serializer):
     held = CapabilityCountSerializer(many=True, help_text=_("Cases held per capability the outage names."))
     held_total = serializers.IntegerField()
     peak = serializers.IntegerField(help_text=_("The most cases the outage held at once at this office."))
+    peak_reached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the office first held that many; null if not recorded.")
+    )
     remaining = serializers.IntegerField(help_text=_("Of these, cases not yet worked."))
     clears_on = serializers.DateField(
         allow_null=True,
@@ -49,7 +52,12 @@ class ImpactSerializer(serializers.Serializer):
     offices_affected = serializers.IntegerField(help_text=_("Of these, the offices where it held at least one case."))
     held = CapabilityCountSerializer(many=True)
     held_total = serializers.IntegerField()
-    peak = serializers.IntegerField(help_text=_("The most cases the outage held at once, over these offices."))
+    peak = serializers.IntegerField(
+        help_text=_("The sum of each office's peak: the most cases the outage held at once, office by office.")
+    )
+    peak_reached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the last of these offices reached its peak; null if not recorded.")
+    )
     remaining = serializers.IntegerField()
     clears_on = serializers.DateField(
         allow_null=True, help_text=_("The latest office's date; null if any office's is unknown.")
