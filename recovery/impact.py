@@ -47,6 +47,11 @@ BASIS_HELD = "held"  # an active outage: cases held now
 BASIS_RELEASE = "release"  # a resolved outage: its release's entries
 BASIS_NONE = "none"  # a slowdown, or a resolved outage without a release: nothing held
 
+# A release's entry still to be worked: neither worked nor withdrawn (a later outage holds its case).
+OPEN_ENTRY = Q(worked_at__isnull=True, withdrawn_at__isnull=True)
+# When an entry left the office's queue, worked or withdrawn.
+ENTRY_CLOSED_AT = Coalesce("worked_at", "withdrawn_at")
+
 # Whether an office's date is the day its backlog was cleared or the day it is expected to be.
 CLEARED = "cleared"
 PROJECTED = "projected"
@@ -261,14 +266,14 @@ def daily_capacities(
     ):
         if row.ends_on > afters[row.office_id]:
             boosts.setdefault((row.office_id, row.kind), []).append(row)
-    plans: dict[int, list[dict]] = {}
-    for office_id, plan in (
+    plans: dict[int, list[ReleaseOffice]] = {}
+    for part in (
         ReleaseOffice.objects.using(using)
         .filter(office_id__in=office_ids)
         .exclude(plan={})
-        .values_list("office_id", "plan")
+        .only("office_id", "plan", "freed")
     ):
-        plans.setdefault(office_id, []).append(plan)
+        plans.setdefault(part.office_id, []).append(part)
     capacities = {}
     for office in offices:
         after = afters[office.pk]
@@ -289,8 +294,8 @@ def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[Off
 
     Everything the release enlisted was held at once, so the peak is at least the number
     enlisted (``_with_peaks`` raises it to the recorded one). An office whose every entry is
-    worked cleared on the office-local day of the last; any other
-    is projected to clear on the last day of its plan.
+    worked (or withdrawn: a later outage holds its case again) cleared on the office-local day of
+    the last; any other is projected to clear on the last day of its plan.
     """
     counts: dict[int, dict[str, int]] = {}
     remaining: dict[int, int] = {}
@@ -299,7 +304,7 @@ def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[Off
         ReleaseEntry.objects.filter(release_office__release=release)
         .filter(scope.filter_for("office"))
         .values("office_id", "capability")
-        .annotate(count=Count("id"), remaining=Count("id", filter=Q(worked_at__isnull=True)), last=Max("worked_at"))
+        .annotate(count=Count("id"), remaining=Count("id", filter=OPEN_ENTRY), last=Max(ENTRY_CLOSED_AT))
         .order_by()
     )
     for row in rows:

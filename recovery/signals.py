@@ -1,5 +1,6 @@
 """Receivers: a resolved outage starts its release; a case leaving a held step is marked worked; an
-outage declared, or a case reaching a step an outage blocks, raises the backlog's peak."""
+outage declared, or a case reaching a step an outage blocks, raises the backlog's peak; an outage
+declared withdraws the earlier dates of the released cases it holds again."""
 
 from typing import Any
 
@@ -31,14 +32,16 @@ def entries_worked(sender: type, case: Any, capability: str, **kwargs: Any) -> N
 
 
 @receiver(outage_changed)
-def peaks_on_declare(sender: type[Outage], outage: Outage, **kwargs: Any) -> None:
-    """A blocking outage declared holds every case waiting for what it takes down: count them after commit."""
+def held_on_declare(sender: type[Outage], outage: Outage, **kwargs: Any) -> None:
+    """A blocking outage declared holds every case waiting for what it takes down: after commit, count
+    them for its peak, and withdraw the dates earlier releases gave those cases."""
     if not outage.is_active or outage.is_degraded:
         return
-    from recovery.tasks import backlog_peaks_task
+    from recovery.tasks import backlog_peaks_task, release_entries_withdraw_task
 
     outage_id = outage.pk
     transaction.on_commit(lambda: task_enqueue(backlog_peaks_task, outage_id))
+    transaction.on_commit(lambda: task_enqueue(release_entries_withdraw_task, outage_id))
 
 
 @receiver(case_changed)

@@ -7,6 +7,7 @@ from offices.models import Office, Outage
 from recovery.models import Release
 from recovery.peaks import backlog_peaks_record
 from recovery.services import release_enlist, release_finish, release_office_schedule
+from recovery.withdrawal import release_entries_withdraw
 
 
 @shared_task
@@ -50,3 +51,9 @@ def backlog_peaks_task(outage_id: int) -> int:
 def backlog_peak_office_task(office_id: int) -> int:
     """Raise the backlog peaks of the active outages at one office (after a case there became held)."""
     return backlog_peaks_record(office=Office.objects.get(pk=office_id))
+
+
+@shared_task
+def release_entries_withdraw_task(outage_id: int) -> int:
+    """Withdraw the earlier releases' entries of the cases a newly declared outage holds again."""
+    return release_entries_withdraw(outage=Outage.objects.get(pk=outage_id))
