@@ -104,6 +104,8 @@ class Impact:
     clearing: str | None
     # The latest of the offices' peak moments: when the last of them reached its peak.
     peak_reached_at: datetime | None = None
+    # The active slowdowns covering affected offices: the projection serves at their share.
+    slowdowns: tuple[Outage, ...] = ()
 
     @property
     def offices_affected(self) -> int:
@@ -119,10 +121,11 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
     scope = scope or Scope(everything=True)
     offices_covered = outage_offices(outage).filter(scope.filter_for("")).count()
     release = None
+    slowdowns: tuple[Outage, ...] = ()
     if outage.is_degraded:
         basis, rows = BASIS_NONE, []
     elif outage.is_active:
-        basis, rows = BASIS_HELD, _held_rows(outage=outage, scope=scope, today=today)
+        basis, (rows, slowdowns) = BASIS_HELD, _held_rows(outage=outage, scope=scope, today=today)
     else:
         release = Release.objects.filter(outage=outage).first()
         if release is None:
@@ -149,6 +152,7 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
         held_total=sum(row.held_total for row in rows),
         peak=sum(row.peak for row in rows),
         peak_reached_at=max(moments, default=None),
+        slowdowns=slowdowns,
         remaining=sum(row.remaining for row in rows),
         # The whole backlog clears with its last office; unknown if any office's date is.
         clears_on=max(known) if known and len(known) == len(dates) else None,
@@ -184,7 +188,7 @@ def _capability_counts(outage: Outage, counts: dict[str, int]) -> tuple[Capabili
     return tuple(CapabilityCount(capability, counts.get(capability, 0)) for capability in outage.capabilities)
 
 
-def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[OfficeImpact]:
+def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> tuple[list[OfficeImpact], tuple[Outage, ...]]:
     """An active outage: one aggregate query per kind of case, then each office's projection.
 
     The peak is set from the recorded peaks afterwards (``_with_peaks``).
@@ -205,11 +209,13 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
             key = (row["office_id"], kind.name)
             by_kind[key] = by_kind.get(key, 0) + row["count"]
     if not by_office:
-        return []
+        return [], ()
     offices = Office.objects.select_related("region").in_bulk(list(by_office))
     afters = {office_id: today or office.local_today() for office_id, office in offices.items()}
-    capacities = daily_capacities(
-        offices=list(offices.values()), afters=afters, active_outages=list(Outage.objects.active())
+    active = list(Outage.objects.active().order_by("declared_at", "id"))
+    capacities = daily_capacities(offices=list(offices.values()), afters=afters, active_outages=active)
+    slowdowns = tuple(
+        other for other in active if other.is_degraded and any(other.covers(office) for office in offices.values())
     )
     result = []
     for office in sorted(offices.values(), key=lambda office: office.code):
@@ -235,7 +241,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
                 clearing=PROJECTED,
             )
         )
-    return result
+    return result, slowdowns
 
 
 def plan_last_day(*, total: int, after: date, capacity: DailyCapacity) -> date | None:

@@ -37,6 +37,13 @@ class OfficeImpactSerializer(serializers.Serializer):
     clearing = serializers.ChoiceField(choices=[CLEARED, PROJECTED], help_text=_CLEARING_HELP)
 
 
+class SlowdownSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    capacity_percent = serializers.IntegerField(help_text=_("The share of normal capacity that remains."))
+    capabilities = serializers.ListField(child=serializers.ChoiceField(choices=Capability.choices))
+    expected_end = serializers.DateTimeField(allow_null=True)
+
+
 class ImpactSerializer(serializers.Serializer):
     outage = OutageSerializer()
     basis = serializers.ChoiceField(
@@ -68,3 +75,7 @@ class ImpactSerializer(serializers.Serializer):
         help_text=_("cleared once every office has; null when nothing was held."),
     )
     offices = OfficeImpactSerializer(many=True, help_text=_("The affected offices you may see, by code."))
+    slowdowns = SlowdownSerializer(
+        many=True,
+        help_text=_("Active slowdowns at the affected offices: the projected dates serve at their reduced capacity."),
+    )
