@@ -14,6 +14,7 @@ from recovery.models import ReleaseEntry
 from reports.models import DailyRollup
 from reports.tasks import rollups_refresh_held_today_task
 from tests.recovery.helpers import held, local
+from tests.reports.api_helpers import report_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def declare_at_smg(actor, smg, **kwargs) -> Outage:
 
 
 def test_declaring_an_outage_counts_what_it_holds_today(
-    waiting, smg, sby, national_admin, django_capture_on_commit_callbacks
+    waiting, smg, sby, national_admin, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         declare_at_smg(national_admin, smg)
@@ -68,6 +69,11 @@ def test_declaring_an_outage_counts_what_it_holds_today(
     assert held_stored(smg) == {(waiting, "passport"): 16}
     assert held_stored(sby) == {}
     assert rebuild_differences(smg, waiting - timedelta(days=3), waiting) == []
+    today = {"office": "SMG", "start": waiting.isoformat(), "end": waiting.isoformat()}
+    assert [row["held"] for row in report_rows(national_admin, "office-daily", **today)] == [16]
+    client.force_login(national_admin)
+    page = client.get("/admin/reports/dashboard/office-daily/", today)
+    assert [row["held"] for row in page.context["page"]] == [16]
 
 
 def test_resolving_an_outage_and_its_release_dating_the_cases_leave_nothing_to_repair(
