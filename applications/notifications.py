@@ -42,17 +42,30 @@ SCHEDULED = {
             "The central services are available again. Your passport application %(reference)s at "
             "%(office)s continues on %(date)s, in the order in which held applications became ready."
         ),
-    )
+    ),
+    "withdrawn": (
+        _("Earlier date no longer holds: %(reference)s"),
+        _(
+            "Another outage holds your passport application %(reference)s at %(office)s again: the date "
+            "%(date)s you were given no longer holds. You will be told the new date once the central "
+            "services are available again."
+        ),
+    ),
 }
 
 
-def schedule_notifications(application: PassportApplication, *, key: str, day: date) -> list[Notification]:
-    """The applicant's message giving the day a held application is served after an outage."""
+def schedule_notifications(
+    application: PassportApplication, *, key: str, day: date, event: str = "scheduled"
+) -> list[Notification]:
+    """The applicant's message giving the day a held application is served after an outage.
+
+    With ``event`` "withdrawn", the message that the day given earlier no longer holds.
+    """
     return notifications_build(
         reference=application.reference,
         office=application.office,
         key=key,
-        event="scheduled",
+        event=event,
         messages=SCHEDULED,
         values={"date": day.strftime("%d-%m-%Y")},
         recipients={"": application.applicant.email},

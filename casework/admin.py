@@ -60,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     "update": _("Update"),
     "create": _("Created"),
     "release_dated": _("Dated by the release"),
+    "release_withdrawn": _("Date withdrawn: held again by an outage"),
     "unknown": _("Unknown step"),
 }
 # What the timeline's "who" says where no person is named: a step carried over without a

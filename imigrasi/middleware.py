@@ -14,6 +14,9 @@ from imigrasi.credentials import SESSION_SEEN_KEY
 from imigrasi.origin import origin_scope
 
 NUL = "\x00"
+# Query parameters that name an office or a region: the field reading one refuses a NUL itself,
+# as it refuses any name it does not know (``does_not_exist`` on that field), without a query.
+NAMED_PARAMETERS = frozenset({"office", "region"})
 
 # Browser features no page of ours uses, refused to every page and to any frame in it.
 PERMISSIONS_POLICY = ", ".join(
@@ -45,7 +48,7 @@ def _holds_nul(request: HttpRequest) -> bool:
     if NUL in request.path_info:
         return True
     for key, values in request.GET.lists():
-        if NUL in key or any(NUL in value for value in values):
+        if NUL in key or (key not in NAMED_PARAMETERS and any(NUL in value for value in values)):
             return True
     return any(NUL in str(value) for name, value in request.META.items() if name.startswith("HTTP_"))
 
@@ -57,7 +60,8 @@ class RefuseNulMiddleware:
     URL, an admin filter, an idempotency key) failed in the database with a 500 instead of being
     refused. No request of ours carries one. Under ``/api/`` the answer is a problem document
     (``malformed-request``); elsewhere a plain 400. Bodies are left to the forms and serializers,
-    which refuse NUL in text fields themselves.
+    which refuse NUL in text fields themselves, and so are the ``office`` and ``region`` filters:
+    a NUL there is a name no office has, refused on its field like any unknown code.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

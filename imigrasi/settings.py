@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.weekly_summaries_send_task",
         "schedule": crontab(minute=7),
     },
+    # Just after midnight in WIT, WITA and WIB (15:01, 16:01 and 17:01 UTC): an active outage holds
+    # its cases on the new local day too, which no case change has counted yet.
+    "reports-rollups-held-today": {
+        "task": "reports.tasks.rollups_refresh_held_today_task",
+        "schedule": crontab(hour="15-17", minute=1),
+    },
     # Daily at night in Indonesia (20:25 UTC is 03:25 WIB): report workbooks past their retention.
     "reports-downloads-purge": {
         "task": "reports.tasks.report_downloads_purge_task",

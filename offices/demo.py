@@ -7,6 +7,7 @@ from django.db import transaction
 
 from offices.models import Membership, Office, Region
 from offices.roles import Role
+from offices.services import offices_load
 
 OFFICE_LOGINS = {
     "frontdesk": Role.FRONT_DESK,
@@ -24,9 +25,14 @@ DEMO_OFFICES = ("SMG", "SBY")
 class SeedResult:
     users_created: int
     users_existing: int
+    # Offices and regions created because the database had none of the demo's offices yet.
+    offices_loaded: int = 0
 
     def __str__(self) -> str:
-        return f"Demo users: {self.users_created} created, {self.users_existing} already there."
+        users = f"Demo users: {self.users_created} created, {self.users_existing} already there."
+        if self.offices_loaded:
+            return f"Offices loaded first (load_offices): {self.offices_loaded} created. {users}"
+        return users
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -44,10 +50,19 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def demo_seed(*, password: str) -> SeedResult:
-    """Create the demo users and their memberships; existing ones are left as they are."""
+    """Create the demo users and their memberships; existing ones are left as they are.
+
+    The users belong to offices and a region: on a database migrated but never loaded, the office
+    list is loaded first (what ``load_offices`` does), rather than failing half way.
+    """
     user_model = get_user_model()
+    loaded = 0
     offices = {office.code: office for office in Office.objects.filter(code__in=DEMO_OFFICES)}
-    jateng = Region.objects.get(name="Jawa Tengah")
+    jateng = Region.objects.filter(name="Jawa Tengah").first()
+    if len(offices) < len(DEMO_OFFICES) or jateng is None:
+        loaded = offices_load().created
+        offices = {office.code: office for office in Office.objects.filter(code__in=DEMO_OFFICES)}
+        jateng = Region.objects.get(name="Jawa Tengah")
     created = existing = 0
     for username, role, scope in demo_logins():
         user = user_model.objects.filter(username=username).first()
@@ -59,4 +74,4 @@ def demo_seed(*, password: str) -> SeedResult:
         office = offices.get(scope)
         region = jateng if role == Role.REGIONAL_SUPERVISOR else None
         Membership.objects.get_or_create(user=user, role=role, office=office, region=region)
-    return SeedResult(users_created=created, users_existing=existing)
+    return SeedResult(users_created=created, users_existing=existing, offices_loaded=loaded)

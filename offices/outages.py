@@ -34,6 +34,9 @@ EXPECTED_END_HORIZON = relativedelta(years=1)
 # Sent inside the transaction that resolves an outage (argument: outage), so that what the
 # outage held is released exactly when, and only if, the resolution commits.
 outage_resolved = Signal()
+# Sent inside the transaction of every change to an outage, its declaration and its resolution
+# (argument: outage): what the outage holds is counted by day, and those counts follow it.
+outage_changed = Signal()
 
 
 class OutageActive(Problem):
@@ -219,6 +222,7 @@ def outage_declare(
     outage.full_clean()
     _lock_states(scope=scope, region=region, office=office, capabilities=outage.capabilities)
     outage.save()
+    outage_changed.send(sender=Outage, outage=outage)
     return outage
 
 
@@ -237,6 +241,7 @@ def outage_resolve(*, actor: AbstractBaseUser, outage: Outage, note: str = "") -
     outage.resolution_note = note
     outage.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
     outage_resolved.send(sender=Outage, outage=outage)
+    outage_changed.send(sender=Outage, outage=outage)
     return outage
 
 

@@ -58,7 +58,15 @@ SCHEDULED = {
             "%(name)s at %(office)s continues on %(date)s, in the order in which held applications "
             "became ready. The stay remains protected while the application is open."
         ),
-    )
+    ),
+    "withdrawn": (
+        _("Earlier date no longer holds: %(reference)s"),
+        _(
+            "Another outage holds the stay permit application %(reference)s of %(name)s at %(office)s "
+            "again: the date %(date)s given earlier no longer holds. The new date follows once the "
+            "central services are available again. The stay remains protected while the application is open."
+        ),
+    ),
 }
 
 
@@ -83,13 +91,18 @@ def application_notifications(application: StayPermitApplication, event: str) ->
     )
 
 
-def schedule_notifications(application: StayPermitApplication, *, key: str, day: date) -> list[Notification]:
-    """The foreigner's and sponsor's message giving the day a held application is served."""
+def schedule_notifications(
+    application: StayPermitApplication, *, key: str, day: date, event: str = "scheduled"
+) -> list[Notification]:
+    """The foreigner's and sponsor's message giving the day a held application is served.
+
+    With ``event`` "withdrawn", the message that the day given earlier no longer holds.
+    """
     return notifications_build(
         reference=application.reference,
         office=application.office,
         key=key,
-        event="scheduled",
+        event=event,
         messages=SCHEDULED,
         values={"name": application.foreigner.full_name, "date": day.strftime("%d-%m-%Y")},
         recipients=_recipients(application.foreigner.email, application.sponsor.email),

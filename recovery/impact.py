@@ -10,7 +10,7 @@ Every read is one set-based query whatever the number of offices, and takes a ``
 totals cover only the offices the reader may see, so no other office's numbers reach them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,12 +32,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_offices
 from offices.selectors import Scope
 from recovery.kinds import KINDS, Kind
-from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import BacklogPeak, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.schedule import DailyCapacity, plan_allocate
 from recovery.services import daily_capacity_build
 
@@ -45,6 +46,11 @@ from recovery.services import daily_capacity_build
 BASIS_HELD = "held"  # an active outage: cases held now
 BASIS_RELEASE = "release"  # a resolved outage: its release's entries
 BASIS_NONE = "none"  # a slowdown, or a resolved outage without a release: nothing held
+
+# A release's entry still to be worked: neither worked nor withdrawn (a later outage holds its case).
+OPEN_ENTRY = Q(worked_at__isnull=True, withdrawn_at__isnull=True)
+# When an entry left the office's queue, worked or withdrawn.
+ENTRY_CLOSED_AT = Coalesce("worked_at", "withdrawn_at")
 
 # Whether an office's date is the day its backlog was cleared or the day it is expected to be.
 CLEARED = "cleared"
@@ -76,6 +82,8 @@ class OfficeImpact:
     remaining: int
     clears_on: date | None
     clearing: str
+    # When the office first held ``peak`` cases; None where no peak was recorded (``_with_peaks``).
+    peak_reached_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,10 @@ class Impact:
     remaining: int
     clears_on: date | None
     clearing: str | None
+    # The latest of the offices' peak moments: when the last of them reached its peak.
+    peak_reached_at: datetime | None = None
+    # The active slowdowns covering affected offices: the projection serves at their share.
+    slowdowns: tuple[Outage, ...] = ()
 
     @property
     def offices_affected(self) -> int:
@@ -109,18 +121,21 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
     scope = scope or Scope(everything=True)
     offices_covered = outage_offices(outage).filter(scope.filter_for("")).count()
     release = None
+    slowdowns: tuple[Outage, ...] = ()
     if outage.is_degraded:
         basis, rows = BASIS_NONE, []
     elif outage.is_active:
-        basis, rows = BASIS_HELD, _held_rows(outage=outage, scope=scope, today=today)
+        basis, (rows, slowdowns) = BASIS_HELD, _held_rows(outage=outage, scope=scope, today=today)
     else:
         release = Release.objects.filter(outage=outage).first()
         if release is None:
             basis, rows = BASIS_NONE, []
         else:
             basis, rows = BASIS_RELEASE, _release_rows(release=release, scope=scope, outage=outage)
+    rows = _with_peaks(outage, rows)
     dates = [row.clears_on for row in rows]
     known = [day for day in dates if day is not None]
+    moments = [row.peak_reached_at for row in rows if row.peak_reached_at is not None]
     clearing = None
     if rows:
         clearing = CLEARED if all(row.clearing == CLEARED for row in rows) else PROJECTED
@@ -136,6 +151,8 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
         ),
         held_total=sum(row.held_total for row in rows),
         peak=sum(row.peak for row in rows),
+        peak_reached_at=max(moments, default=None),
+        slowdowns=slowdowns,
         remaining=sum(row.remaining for row in rows),
         # The whole backlog clears with its last office; unknown if any office's date is.
         clears_on=max(known) if known and len(known) == len(dates) else None,
@@ -143,15 +160,38 @@ def outage_impact(outage: Outage, *, scope: Scope | None = None, today: date | N
     )
 
 
+def _with_peaks(outage: Outage, rows: list[OfficeImpact]) -> list[OfficeImpact]:
+    """``rows`` with each office's peak: the most cases held at once, as recorded while the outage ran.
+
+    One query. Never below what the row counts now (held now, or enlisted): a count the outage
+    holds that no recording saw yet (a task lost with the broker) is a peak reached now at the
+    latest, and an outage resolved before peaks were recorded keeps what its release enlisted.
+    """
+    if not rows:
+        return rows
+    stored = {
+        peak.office_id: peak
+        for peak in BacklogPeak.objects.filter(outage=outage, office_id__in=[row.office.pk for row in rows])
+    }
+    result = []
+    for row in rows:
+        peak = stored.get(row.office.pk)
+        if peak is not None and peak.held >= row.peak:
+            row = replace(row, peak=peak.held, peak_reached_at=peak.reached_at)
+        elif outage.is_active:
+            row = replace(row, peak_reached_at=timezone.now())
+        result.append(row)
+    return result
+
+
 def _capability_counts(outage: Outage, counts: dict[str, int]) -> tuple[CapabilityCount, ...]:
     return tuple(CapabilityCount(capability, counts.get(capability, 0)) for capability in outage.capabilities)
 
 
-def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[OfficeImpact]:
+def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> tuple[list[OfficeImpact], tuple[Outage, ...]]:
     """An active outage: one aggregate query per kind of case, then each office's projection.
 
-    While an outage blocks, its backlog only grows (save cancellations), so its peak so far is
-    what it holds now.
+    The peak is set from the recorded peaks afterwards (``_with_peaks``).
     """
     offices_in_scope = outage_offices(outage).filter(scope.filter_for(""))
     by_office: dict[int, dict[str, int]] = {}
@@ -169,11 +209,13 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
             key = (row["office_id"], kind.name)
             by_kind[key] = by_kind.get(key, 0) + row["count"]
     if not by_office:
-        return []
+        return [], ()
     offices = Office.objects.select_related("region").in_bulk(list(by_office))
     afters = {office_id: today or office.local_today() for office_id, office in offices.items()}
-    capacities = daily_capacities(
-        offices=list(offices.values()), afters=afters, active_outages=list(Outage.objects.active())
+    active = list(Outage.objects.active().order_by("declared_at", "id"))
+    capacities = daily_capacities(offices=list(offices.values()), afters=afters, active_outages=active)
+    slowdowns = tuple(
+        other for other in active if other.is_degraded and any(other.covers(office) for office in offices.values())
     )
     result = []
     for office in sorted(offices.values(), key=lambda office: office.code):
@@ -199,7 +241,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> list[Offi
                 clearing=PROJECTED,
             )
         )
-    return result
+    return result, slowdowns
 
 
 def plan_last_day(*, total: int, after: date, capacity: DailyCapacity) -> date | None:
@@ -230,14 +272,14 @@ def daily_capacities(
     ):
         if row.ends_on > afters[row.office_id]:
             boosts.setdefault((row.office_id, row.kind), []).append(row)
-    plans: dict[int, list[dict]] = {}
-    for office_id, plan in (
+    plans: dict[int, list[ReleaseOffice]] = {}
+    for part in (
         ReleaseOffice.objects.using(using)
         .filter(office_id__in=office_ids)
         .exclude(plan={})
-        .values_list("office_id", "plan")
+        .only("office_id", "plan", "freed")
     ):
-        plans.setdefault(office_id, []).append(plan)
+        plans.setdefault(part.office_id, []).append(part)
     capacities = {}
     for office in offices:
         after = afters[office.pk]
@@ -256,9 +298,10 @@ def daily_capacities(
 def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[OfficeImpact]:
     """A resolved outage: its release's entries per office and capability, in one query.
 
-    Everything the release enlisted was held at once, so the peak is the number enlisted. An
-    office whose every entry is worked cleared on the office-local day of the last; any other
-    is projected to clear on the last day of its plan.
+    Everything the release enlisted was held at once, so the peak is at least the number
+    enlisted (``_with_peaks`` raises it to the recorded one). An office whose every entry is
+    worked (or withdrawn: a later outage holds its case again) cleared on the office-local day of
+    the last; any other is projected to clear on the last day of its plan.
     """
     counts: dict[int, dict[str, int]] = {}
     remaining: dict[int, int] = {}
@@ -267,7 +310,7 @@ def _release_rows(*, release: Release, scope: Scope, outage: Outage) -> list[Off
         ReleaseEntry.objects.filter(release_office__release=release)
         .filter(scope.filter_for("office"))
         .values("office_id", "capability")
-        .annotate(count=Count("id"), remaining=Count("id", filter=Q(worked_at__isnull=True)), last=Max("worked_at"))
+        .annotate(count=Count("id"), remaining=Count("id", filter=OPEN_ENTRY), last=Max(ENTRY_CLOSED_AT))
         .order_by()
     )
     for row in rows:

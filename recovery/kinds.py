@@ -57,6 +57,10 @@ KINDS = (
 KIND_OF_MODEL: dict[type[Model], Kind] = {kind.model: kind for kind in KINDS}
 
 
-def schedule_key(*, release_id: int, reference: str) -> str:
-    """The dedupe key of the one message a release sends about a case."""
-    return f"{reference}:release{release_id}"
+def schedule_key(*, release_id: int, reference: str, event: str = "scheduled") -> str:
+    """The dedupe key of the one message of ``event`` a release sends about a case.
+
+    "scheduled" gives the day; "withdrawn" says that day no longer holds.
+    """
+    key = f"{reference}:release{release_id}"
+    return key if event == "scheduled" else f"{key}:{event}"

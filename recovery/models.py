@@ -86,6 +86,9 @@ class ReleaseOffice(models.Model):
     scheduled = models.PositiveIntegerField(_("scheduled"), default=0)
     # {kind: [[ISO date, cases that day], ...]}: fixed when the entries are enlisted.
     plan = models.JSONField(_("plan"), default=dict, blank=True)
+    # {kind: {ISO date: cases}}: the plan's places given back by withdrawn entries, free for the
+    # next release of the office. The plan itself stays as fixed: the job dates by it.
+    freed = models.JSONField(_("places given back"), default=dict, blank=True)
     paused = models.BooleanField(_("paused"), default=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -117,6 +120,12 @@ class ReleaseOffice(models.Model):
         days = [day for entries in self.plan.values() for day, _count in entries]
         return date.fromisoformat(max(days)) if days else None
 
+    def booked(self, kind: str) -> list[tuple[date, int]]:
+        """The cases of ``kind`` the plan still holds places for, per day: the plan less what was given back."""
+        freed = self.freed.get(kind, {})
+        days = [(date.fromisoformat(day), count - freed.get(day, 0)) for day, count in self.plan.get(kind, [])]
+        return [(day, count) for day, count in days if count > 0]
+
 
 class ReleaseEntry(models.Model):
     """A held case in a release, its place in its office's queue and the day it is served."""
@@ -136,6 +145,8 @@ class ReleaseEntry(models.Model):
     expected_on = models.DateField(_("expected on"), null=True, blank=True)
     # Set when the case leaves the step it was held for (worked, rejected or cancelled).
     worked_at = models.DateTimeField(_("worked at"), null=True, blank=True)
+    # Set when a later outage holds the case again: its day no longer holds, the later release dates it.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("released case")
@@ -190,3 +201,25 @@ class OutageImpact(Outage):
         proxy = True
         verbose_name = _("outage impact")
         verbose_name_plural = _("outage impact")
+
+
+class BacklogPeak(models.Model):
+    """The most cases one outage held at once at one office, and when it first held that many.
+
+    Raised as the outage runs, whenever cases become held (its declaration, a case reaching a step
+    it blocks), never lowered: a case worked or cancelled later leaves the peak where it was.
+    """
+
+    outage = models.ForeignKey(Outage, models.CASCADE, related_name="backlog_peaks", verbose_name=_("outage"))
+    office = models.ForeignKey(Office, models.PROTECT, related_name="+", verbose_name=_("office"))
+    held = models.PositiveIntegerField(_("cases held at once"))
+    reached_at = models.DateTimeField(_("reached at"))
+
+    class Meta:
+        verbose_name = _("backlog peak")
+        verbose_name_plural = _("backlog peaks")
+        ordering = ["outage", "office"]
+        constraints = [models.UniqueConstraint(fields=["outage", "office"], name="backlog_peak_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.outage_id} {self.office_id}: {self.held}"

@@ -31,6 +31,7 @@ from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from permits.models import StayPermitApplication
 from recovery.models import Release, ReleaseOffice
+from recovery.peaks import backlog_peaks_record
 from recovery.replay_intake import OPENS, IntakeWriter, OfficeIntake
 from recovery.services import release_enlist, release_finish, release_office_schedule_chunk
 
@@ -148,6 +149,7 @@ def replay_intake(*, plan: list[OfficeIntake], seed: int, actor: AbstractBaseUse
     """Write each office's intake of its replayed days, held at the step needing central records."""
     for intake in plan:
         IntakeWriter(intake=intake, seed=seed, actor=actor, note=REASON).write()
+    backlog_peaks_record()  # written set-based, the cases became held without a case change
 
 
 def first_opening(plan: list[OfficeIntake]) -> datetime:

@@ -26,10 +26,24 @@ class Boost:
 
 @dataclass(frozen=True)
 class Slowdown:
-    """A degraded outage: ``percent`` of the normal capacity until ``until`` (None: no known end)."""
+    """A degraded outage: ``percent`` of the normal capacity from ``starts_on`` through ``until``.
+
+    None for either end: no known start (in force from the first day asked) or end.
+    """
 
     percent: int
     until: date | None = None
+    starts_on: date | None = None
+    outage_id: int | None = None
+
+    def in_force(self, day: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (self.until is None or day <= self.until)
+
+
+def reduced(normal: int, slowdowns: Iterable[Slowdown]) -> int:
+    """``normal`` at the lowest share of ``slowdowns``, never below one case a day; as is without any."""
+    shares = [slowdown.percent for slowdown in slowdowns]
+    return max(1, normal * min(shares) // 100) if shares else normal
 
 
 @dataclass(frozen=True)
@@ -51,8 +65,7 @@ class DailyCapacity:
     def on(self, day: date) -> int:
         covering = [boost for boost in self.boosts if boost.starts_on <= day <= boost.ends_on]
         if is_working_day(day):
-            shares = [s.percent for s in self.slowdowns if s.until is None or day <= s.until]
-            capacity = max(1, self.normal * min(shares) // 100) if shares else self.normal
+            capacity = reduced(self.normal, [slowdown for slowdown in self.slowdowns if slowdown.in_force(day)])
             capacity += sum(boost.weekday_extra for boost in covering)
         elif day.weekday() == 5 and day not in holidays_of(day.year):
             capacity = sum(boost.saturday for boost in covering)

@@ -33,10 +33,11 @@ def release_queue_visible_to(user: AbstractBaseUser) -> QuerySet[ReleaseEntry]:
     """Released cases still to be worked at the user's offices, each with its day.
 
     An entry joins the queue when the job gives it its day; until then (the job running, or the
-    office paused) its office's progress counts it as not yet scheduled.
+    office paused) its office's progress counts it as not yet scheduled. It leaves the queue when
+    worked, or withdrawn because a later outage holds its case again.
     """
     return (
-        ReleaseEntry.objects.filter(worked_at__isnull=True, expected_on__isnull=False)
+        ReleaseEntry.objects.filter(worked_at__isnull=True, withdrawn_at__isnull=True, expected_on__isnull=False)
         .filter(user_scope(user).filter_for("office"))
         .select_related("office", "passport_application", "permit_application", "release_office__release")
     )

@@ -15,22 +15,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.dispatch import Signal
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Notification, NotificationStatus
-from casework.services import case_steps_annotate, task_enqueue
+from casework.services import task_enqueue
 from offices.models import Office, Outage
 from offices.outages import outage_offices
 from offices.roles import Role
 from offices.selectors import user_scope
-from recovery.kinds import KINDS, Kind, schedule_key
+from recovery.capacity import office_slowdowns
+from recovery.kinds import KINDS, Kind
+from recovery.messages import release_messages_store, release_place_free, release_steps_record
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
-from recovery.schedule import Boost, DailyCapacity, Slowdown, plan_allocate, plan_booked
+from recovery.schedule import Boost, DailyCapacity, plan_allocate, plan_booked
+from recovery.withdrawal import release_entries_withdraw_at
 
 # Sent once every office a release covers has been enlisted (argument: release): what the outage
 # held is then on record, office by office, for whoever counts it.
 release_enlisted = Signal()
+# Sent in the transaction of each chunk that dates cases (argument: part, the office's release).
+release_dated = Signal()
 
 CHUNK_SIZE = 2000
 # The step each dated case's history records, with the day as its note.
@@ -94,7 +98,7 @@ def office_daily_capacity(
         kind=kind,
         after=after,
         capacities=RecoveryCapacity.objects.filter(office=office, kind=kind.name, ends_on__gt=after),
-        plans=earlier.values_list("plan", flat=True),
+        plans=earlier.only("plan", "freed"),
         active_outages=active_outages,
     )
 
@@ -105,32 +109,22 @@ def daily_capacity_build(
     kind: Kind,
     after: date,
     capacities: Iterable[RecoveryCapacity],
-    plans: Iterable[dict],
+    plans: Iterable[ReleaseOffice],
     active_outages: list[Outage],
 ) -> DailyCapacity:
     """``kind``'s daily capacity at ``office`` from the day after ``after``, from rows already read.
 
     Takes in the office head's overtime and Saturday sessions (``capacities``), the slowdowns
-    still running and the days earlier releases' ``plans`` have already promised.
+    still running and the days earlier releases' ``plans`` have already promised, less the places
+    their withdrawn entries gave back.
     """
     boosts = tuple(
         Boost(starts_on=row.starts_on, ends_on=row.ends_on, weekday_extra=row.weekday_extra, saturday=row.saturday)
         for row in capacities
         if row.kind == kind.name and row.ends_on > after
     )
-    slowdowns = tuple(
-        Slowdown(
-            percent=outage.capacity_percent,
-            until=office.local_date(outage.expected_end) if outage.expected_end else None,
-        )
-        for outage in active_outages
-        if outage.is_degraded and outage.covers(office) and kind.capabilities & set(outage.capabilities)
-    )
-    booked = plan_booked(
-        [(date.fromisoformat(day), count) for day, count in plan[kind.name] if day > after.isoformat()]
-        for plan in plans
-        if kind.name in plan
-    )
+    slowdowns = office_slowdowns(office=office, kind=kind, outages=active_outages)
+    booked = plan_booked([(day, count) for day, count in part.booked(kind.name) if day > after] for part in plans)
     return DailyCapacity(normal=kind.capacity(office), boosts=boosts, slowdowns=slowdowns, booked=booked)
 
 
@@ -150,6 +144,9 @@ def release_office_enlist(*, release: Release, office: Office, active_outages: l
         after = office.local_date(outage.resolved_at)
         plan: dict[str, list[list]] = {}
         total = 0
+        # The cases enlisted here keep no earlier release's day (a task lost after the declaration
+        # would have left them in the queue twice), and give its place back before the plan below.
+        release_entries_withdraw_at(office=office, capabilities=capabilities, release=release, holding=outage)
         for kind in KINDS:
             count = _enlist(part=part, kind=kind, capabilities=capabilities, until=outage.resolved_at)
             if count:
@@ -209,9 +206,19 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
             transaction.on_commit(lambda: release_finish(release_id=part.release_id))
             return False
         part.scheduled += len(rows)
-        part.save(update_fields=["scheduled"])
-        pending = _messages_store(part=part, rows=rows)
-        _dates_record(part=part, rows=rows)
+        # An entry withdrawn before its chunk came (a later outage holds its case again) still
+        # takes its place in the plan, so the positions after it keep their days; the place is
+        # given back at once, and the case is told nothing.
+        for kind, _case_id, day, _held, withdrawn in rows:
+            if withdrawn:
+                release_place_free(part=part, kind=kind, day=day)
+        part.save(update_fields=["scheduled", "freed"])
+        release_dated.send(sender=ReleaseOffice, part=part)
+        dated = [(kind, case_id, day) for kind, case_id, day, held, _withdrawn in rows if held]
+        pending = release_messages_store(part=part, days=dated)
+        release_steps_record(
+            part=part, days=dated, action=RELEASE_DATED, started_by_id=part.release.outage.resolved_by_id
+        )
         if pending:
             from casework.tasks import notifications_send_batch
 
@@ -220,7 +227,10 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
 
 
 def _date_next(*, part: ReleaseOffice, chunk_size: int) -> list[tuple]:
-    """Give the next entries without a date theirs from the plan: (kind, case id, day, still held)."""
+    """Give the next entries without a date theirs from the plan.
+
+    Rows of (kind, case id, day, still held, withdrawn): still held unless worked or withdrawn.
+    """
     kinds, days, last_positions = [], [], []
     for kind, entries in part.plan.items():
         served = 0
@@ -250,54 +260,12 @@ def _date_next(*, part: ReleaseOffice, chunk_size: int) -> list[tuple]:
             FROM chunk
             WHERE entry.id = chunk.id
             RETURNING entry.kind, COALESCE(entry.passport_application_id, entry.permit_application_id),
-                entry.expected_on, entry.worked_at IS NULL
+                entry.expected_on, entry.worked_at IS NULL AND entry.withdrawn_at IS NULL,
+                entry.withdrawn_at IS NOT NULL
             """,
             [kinds, days, last_positions, part.pk, chunk_size],
         )
         return cursor.fetchall()
-
-
-def _messages_store(*, part: ReleaseOffice, rows: list[tuple]) -> list[int]:
-    """Store each still-held case's message with its day; the ids of those to send."""
-    messages: list[Notification] = []
-    for kind in KINDS:
-        days = {case_id: day for name, case_id, day, held in rows if name == kind.name and held}
-        if not days:
-            continue
-        # Only the columns the message needs: at national scale, reading the messages' cases is
-        # most of the job's time.
-        cases = kind.model.objects.select_related(*kind.related).only(*kind.message_columns).in_bulk(list(days))
-        with translation.override("id"):
-            for case_id, day in days.items():
-                case = cases[case_id]
-                case.office = part.office
-                key = schedule_key(release_id=part.release_id, reference=case.reference)
-                messages.extend(kind.notifications(case, key=key, day=day))
-    for message in messages:
-        if not message.recipient:
-            message.status = NotificationStatus.UNDELIVERABLE
-    Notification.objects.bulk_create(messages, ignore_conflicts=True)
-    keys = [message.dedupe_key for message in messages if message.status == NotificationStatus.PENDING]
-    return list(
-        Notification.objects.filter(dedupe_key__in=keys, status=NotificationStatus.PENDING).values_list("id", flat=True)
-    )
-
-
-def _dates_record(*, part: ReleaseOffice, rows: list[tuple]) -> None:
-    """Each still-held case's history says the release dated it, and who started the release.
-
-    The release is started by whoever resolved the outage, whichever worker (or sweep) runs it.
-    """
-    for kind in KINDS:
-        days = [(case_id, day) for name, case_id, day, held in rows if name == kind.name and held]
-        if days:
-            case_steps_annotate(
-                model=kind.model,
-                case_ids=[case_id for case_id, _day in days],
-                action=RELEASE_DATED,
-                notes=[day.isoformat() for _case_id, day in days],
-                started_by_id=part.release.outage.resolved_by_id,
-            )
 
 
 def release_office_schedule(*, part_id: int, chunk_size: int = CHUNK_SIZE) -> None:

@@ -3,8 +3,11 @@
 from celery import shared_task
 
 from casework.services import task_enqueue
+from offices.models import Office, Outage
 from recovery.models import Release
+from recovery.peaks import backlog_peaks_record
 from recovery.services import release_enlist, release_finish, release_office_schedule
+from recovery.withdrawal import release_entries_withdraw
 
 
 @shared_task
@@ -36,3 +39,21 @@ def releases_resume() -> int:
     for release_id in ids:
         task_enqueue(release_run_task, release_id)
     return len(ids)
+
+
+@shared_task
+def backlog_peaks_task(outage_id: int) -> int:
+    """Raise an outage's backlog peaks to what it holds now (after its declaration)."""
+    return backlog_peaks_record(outages=[Outage.objects.get(pk=outage_id)])
+
+
+@shared_task
+def backlog_peak_office_task(office_id: int) -> int:
+    """Raise the backlog peaks of the active outages at one office (after a case there became held)."""
+    return backlog_peaks_record(office=Office.objects.get(pk=office_id))
+
+
+@shared_task
+def release_entries_withdraw_task(outage_id: int) -> int:
+    """Withdraw the earlier releases' entries of the cases a newly declared outage holds again."""
+    return release_entries_withdraw(outage=Outage.objects.get(pk=outage_id))

@@ -26,7 +26,8 @@ from offices.models import Capability, Office, Outage, OutageScope
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.selectors import stay_exceptions
 from permits.workflow import OPEN as PERMIT_OPEN
-from recovery.backlog import blocking_outages, held_cases
+from recovery.backlog import held_cases
+from recovery.capacity import capacity_on
 from recovery.kinds import KINDS
 from reports.charts import Band, Chart, Series, day_chart
 from reports.definitions.base import ReportFilters
@@ -63,8 +64,12 @@ class OfficeRow:
     """One office's line in the table (``office`` None: the totals line)."""
 
     office: Office | None
+    # Today's capacities, reduced by the slowdowns in force (``recovery.capacity``).
     passport_capacity: int = 0
     permit_capacity: int = 0
+    # The share of each queue's normal capacity a slowdown leaves today (None: none in force).
+    passport_percent: int | None = None
+    permit_percent: int | None = None
     passports_received: int = 0
     permits_received: int = 0
     open_passports: dict[str, int] = field(default_factory=dict)
@@ -156,10 +161,9 @@ def _open_cases(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
                 row.oldest_day = row.office.local_date(case["created_at"])
 
 
-def _held(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
-    """The cases each office has held by active outages now: the active outages, then one query per kind."""
+def _held(rows: dict[int, OfficeRow], office_ids: list[int], outages: list[Outage]) -> None:
+    """The cases each office has held by the active blocking ``outages`` now: one query per kind."""
     database = report_database()
-    outages = blocking_outages(using=database)
     if not outages:
         return
     for kind in KINDS:
@@ -203,22 +207,34 @@ def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[
         rows[group["office_id"]].protected = group["people"]
 
 
+def _capacities(office: Office, today: date, outages: list[Outage]) -> OfficeRow:
+    """The office's line with today's capacities, each reduced by the slowdowns in force today."""
+    passports, permits = (capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in KINDS)
+    return OfficeRow(
+        office=office,
+        passport_capacity=passports.capacity,
+        permit_capacity=permits.capacity,
+        passport_percent=passports.percent,
+        permit_percent=permits.percent,
+    )
+
+
 def office_rows(*, offices: Sequence[Office]) -> tuple[list[OfficeRow], OfficeRow]:
-    """Each office's line (in the order given) and the totals line."""
-    rows = {
-        office.pk: OfficeRow(
-            office=office, passport_capacity=office.passport_capacity, permit_capacity=office.permit_capacity
-        )
-        for office in offices
-    }
+    """Each office's line (in the order given) and the totals line.
+
+    The active outages are read once: the blocking ones hold cases, the slowdowns reduce today's
+    capacities (a slowdown is in force today only while active).
+    """
     total = OfficeRow(office=None)
-    if not rows:
+    if not offices:
         return [], total
     today = {office.pk: office.local_today() for office in offices}
+    active = list(Outage.objects.using(report_database()).active().order_by("declared_at", "id"))
+    rows = {office.pk: _capacities(office, today[office.pk], active) for office in offices}
     _recent_rollup(rows, offices, today)
     _open_cases(rows, list(rows))
     _permits(rows, offices, today)
-    _held(rows, list(rows))
+    _held(rows, list(rows), [outage for outage in active if not outage.is_degraded])
     for row in rows.values():
         total.add(row)
     return list(rows.values()), total

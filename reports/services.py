@@ -6,6 +6,8 @@ from datetime import date
 from django.db import connections, router, transaction
 
 from offices.models import Office
+from offices.outages import outage_offices
+from recovery.backlog import blocking_outages
 from reports.measures import Key, rollup_compute
 from reports.models import DailyRollup
 
@@ -82,3 +84,19 @@ def rollup_refresh(*, office: Office, start: date, end: date) -> RollupDiff:
         if gone:
             DailyRollup.objects.using(alias).filter(pk__in=gone).delete()
     return diff
+
+
+def rollups_refresh_held_today() -> int:
+    """Refresh today of every office an active blocking outage covers; the number of offices.
+
+    An active outage's ``held`` counts every day through today, so a new local day starts with
+    cases held that no change has counted yet: the beat runs this just after each zone's midnight.
+    """
+    office_ids: set[int] = set()
+    for outage in blocking_outages():
+        office_ids.update(outage_offices(outage).values_list("pk", flat=True))
+    offices = Office.objects.filter(pk__in=sorted(office_ids)).order_by("pk")
+    for office in offices:
+        today = office.local_today()
+        rollup_refresh(office=office, start=today, end=today)
+    return len(office_ids)

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from offices.models import Office
 from reports.downloads import report_download_build, report_downloads_purge
-from reports.services import rollup_refresh
+from reports.services import rollup_refresh, rollups_refresh_held_today
 from reports.weekly import weekly_summaries_send
 
 
@@ -21,6 +21,12 @@ def rollup_refresh_task(office_id: int, first_day: str, last_day: str | None = N
     start = date.fromisoformat(first_day)
     end = date.fromisoformat(last_day) if last_day else start
     return len(rollup_refresh(office=office, start=start, end=end).changes)
+
+
+@shared_task
+def rollups_refresh_held_today_task() -> int:
+    """Refresh today of the offices active outages cover (Celery beat, after each zone's midnight)."""
+    return rollups_refresh_held_today()
 
 
 @shared_task

@@ -223,7 +223,9 @@ class WorkedFilter(admin.SimpleListFilter):
         value = self.value() or self.default
         if value == "all":
             return queryset
-        return queryset.filter(worked_at__isnull=value == "no")
+        if value == "no":  # a withdrawn entry is not to be worked: a later release dates its case
+            return queryset.filter(worked_at__isnull=True, withdrawn_at__isnull=True)
+        return queryset.filter(worked_at__isnull=False)
 
 
 class ExpectedDateFilter(admin.SimpleListFilter):
@@ -281,6 +283,7 @@ class ReleaseEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "ready_since",
         "office",
         "worked_at",
+        "withdrawn_at",
     ]
     list_display_links = None
     list_filter = [WorkedFilter, ("office", ScopedOfficeFilter), ExpectedDateFilter, "kind"]

@@ -26,12 +26,22 @@ class OfficeImpactSerializer(serializers.Serializer):
     held = CapabilityCountSerializer(many=True, help_text=_("Cases held per capability the outage names."))
     held_total = serializers.IntegerField()
     peak = serializers.IntegerField(help_text=_("The most cases the outage held at once at this office."))
+    peak_reached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the office first held that many; null if not recorded.")
+    )
     remaining = serializers.IntegerField(help_text=_("Of these, cases not yet worked."))
     clears_on = serializers.DateField(
         allow_null=True,
         help_text=_("null: not known yet (still being counted, or no capacity to serve the backlog)."),
     )
     clearing = serializers.ChoiceField(choices=[CLEARED, PROJECTED], help_text=_CLEARING_HELP)
+
+
+class SlowdownSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    capacity_percent = serializers.IntegerField(help_text=_("The share of normal capacity that remains."))
+    capabilities = serializers.ListField(child=serializers.ChoiceField(choices=Capability.choices))
+    expected_end = serializers.DateTimeField(allow_null=True)
 
 
 class ImpactSerializer(serializers.Serializer):
@@ -49,7 +59,12 @@ class ImpactSerializer(serializers.Serializer):
     offices_affected = serializers.IntegerField(help_text=_("Of these, the offices where it held at least one case."))
     held = CapabilityCountSerializer(many=True)
     held_total = serializers.IntegerField()
-    peak = serializers.IntegerField(help_text=_("The most cases the outage held at once, over these offices."))
+    peak = serializers.IntegerField(
+        help_text=_("The sum of each office's peak: the most cases the outage held at once, office by office.")
+    )
+    peak_reached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the last of these offices reached its peak; null if not recorded.")
+    )
     remaining = serializers.IntegerField()
     clears_on = serializers.DateField(
         allow_null=True, help_text=_("The latest office's date; null if any office's is unknown.")
@@ -60,3 +75,7 @@ class ImpactSerializer(serializers.Serializer):
         help_text=_("cleared once every office has; null when nothing was held."),
     )
     offices = OfficeImpactSerializer(many=True, help_text=_("The affected offices you may see, by code."))
+    slowdowns = SlowdownSerializer(
+        many=True,
+        help_text=_("Active slowdowns at the affected offices: the projected dates serve at their reduced capacity."),
+    )

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,8 +50,9 @@ def _covering(offices: Sequence[Office]) -> Q:
 def _released(outage_ids: list[int], office_ids: list[int]) -> dict[tuple[int, int], Held]:
     """Per (resolved outage, office): the cases its release enlisted there, and the clearing date.
 
-    One query. The office's backlog cleared on the local day its last case was worked; until
-    every case is, it is projected to clear on the last day of the plan.
+    One query. The office's backlog cleared on the local day its last case was worked (or
+    withdrawn, held again by a later outage); until every case is, it is projected to clear on
+    the last day of the plan.
     """
     if not outage_ids:
         return {}
@@ -61,8 +63,8 @@ def _released(outage_ids: list[int], office_ids: list[int]) -> dict[tuple[int, i
         .annotate(
             outage_id=F("release__outage_id"),
             held=Count("entries"),
-            remaining=Count("entries", filter=Q(entries__worked_at__isnull=True)),
-            last_worked=Max("entries__worked_at"),
+            remaining=Count("entries", filter=Q(entries__worked_at__isnull=True, entries__withdrawn_at__isnull=True)),
+            last_worked=Max(Coalesce("entries__worked_at", "entries__withdrawn_at")),
         )
     )
     released = {}

@@ -53,6 +53,7 @@ def test_beat_schedule_runs_the_expiries_the_sweeps_the_purges_and_the_weekly_su
         "privacy.tasks.personal_data_accesses_purge_task",
         "recovery.tasks.releases_resume",
         "reports.tasks.report_downloads_purge_task",
+        "reports.tasks.rollups_refresh_held_today_task",
         "reports.tasks.weekly_summaries_send_task",
     }
     assert all(isinstance(schedule, crontab) for schedule in tasks.values())

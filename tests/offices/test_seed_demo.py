@@ -119,3 +119,15 @@ def test_every_demo_step_names_the_role_that_takes_it_at_the_cases_office(office
         assert any(role in roles and office in (step.office_id, None) for role, office in held), step
         if step.actor_name != "pusat.admin":
             assert step.actor_name.startswith(Office.objects.get(pk=step.office_id).code.lower() + "."), step
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_on_a_database_without_offices_loads_them_first(db, capsys):
+    assert not Office.objects.exists()
+
+    call_command("seed_demo")
+
+    assert Office.objects.count() == 145
+    assert "Offices loaded first (load_offices): 145 created." in capsys.readouterr().out
+    assert Membership.objects.get(user__username="kanwil.jateng").region.name == "Jawa Tengah"
+    assert Membership.objects.get(user__username="smg.head").office.code == "SMG"

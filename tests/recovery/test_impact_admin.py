@@ -185,9 +185,9 @@ class TestImpactPage:
         client.force_login(superuser)
         client.get(page(outage))
 
-        # Session, user, memberships, the outage with its held count; the impact's seven; the
+        # Session, user, memberships, the outage with its held count; the impact's eight; the
         # admin's banner of active outages.
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.get(page(outage))
 
         assert response.context["impact"].offices_affected == count

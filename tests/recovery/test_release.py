@@ -147,7 +147,7 @@ class TestCrash:
     ):
         cases = held(small_smg, 8, start=local(date(2026, 12, 1)))
         release = resolved_on(national_admin, national_outage(national_admin), local(TUESDAY))
-        store = services._messages_store
+        store = services.release_messages_store
         calls = []
 
         def dies_on_second_chunk(**kwargs):
@@ -156,7 +156,7 @@ class TestCrash:
                 raise RuntimeError("worker killed")
             return store(**kwargs)
 
-        monkeypatch.setattr(services, "_messages_store", dies_on_second_chunk)
+        monkeypatch.setattr(services, "release_messages_store", dies_on_second_chunk)
         with pytest.raises(RuntimeError):
             release_run(release=release, chunk_size=3)
 
@@ -165,7 +165,7 @@ class TestCrash:
         assert ReleaseEntry.objects.filter(release_office=part, expected_on__isnull=False).count() == 3
         assert len(mail.outbox) == 3
 
-        monkeypatch.setattr(services, "_messages_store", store)
+        monkeypatch.setattr(services, "release_messages_store", store)
         release_run(release=release, chunk_size=3)
 
         part.refresh_from_db()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.workflow import Status
 from offices.models import Capability, Office, Outage, OutageScope
-from offices.outages import outage_declare
+from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from permits.models import PermitStatus
 from reports.models import DailyRollup
@@ -388,3 +388,42 @@ class TestQueryCount:
             region = client.get(URL, {"region": busy.region.code})
         assert len(one_office.context["overview"].rows) == 1
         assert len([row for row in region.context["overview"].rows if row.open_passport_count]) == 3
+
+
+class TestSlowdown:
+    def test_today_s_capacity_is_reduced_by_a_slowdown_in_force_and_the_page_says_so(
+        self, smg, sby, national_admin, client
+    ):
+        outage_declare(
+            actor=national_admin,
+            scope=OutageScope.OFFICE,
+            office=smg,
+            capabilities=[Capability.CENTRAL_RECORDS],
+            reason="Lambat",
+            capacity_percent=50,
+        )
+        rollup((smg, smg.local_today(), "passport_received", "new:walk_in", 28))
+
+        response = dashboard(client, national_admin, region=smg.region.code)
+
+        row = office_row(response, "SMG")
+        assert (row.passport_capacity, row.passport_percent) == (200, 50)
+        assert (row.permit_capacity, row.permit_percent) == (10, 50)
+        html = response.content.decode()
+        assert "28 / 200" in html
+        assert "perlambatan: 50% dari kapasitas" in html
+        other = next(row for row in response.context["overview"].rows if row.office.code != "SMG")
+        assert other.passport_percent is None
+        assert other.passport_capacity == other.office.passport_capacity
+
+    def test_a_resolved_slowdown_reduces_today_no_more(self, smg, national_admin, client):
+        slowdown = outage_declare(
+            actor=national_admin,
+            scope=OutageScope.NATIONAL,
+            capabilities=[Capability.PRINTING],
+            reason="Lambat",
+            capacity_percent=25,
+        )
+        outage_resolve(actor=national_admin, outage=slowdown)
+        row = office_row(dashboard(client, national_admin, office="SMG"), "SMG")
+        assert (row.passport_capacity, row.passport_percent) == (smg.passport_capacity, None)
