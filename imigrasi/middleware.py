@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -74,6 +75,49 @@ class RefuseNulMiddleware:
         if request.path_info.startswith("/api/"):
             return problem_response(request, status_code=400, code="malformed-request", detail=detail)
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+
+
+def _declared_length(request: HttpRequest) -> int | None:
+    """The body's length as the client declared it; ``None`` when the header is not a length."""
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    if not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
+class RefuseLargeBodyMiddleware:
+    """A body longer than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused (413) before anything reads it.
+
+    Django raises ``RequestDataTooBig`` only when a view reads the body, and DRF turned that into a
+    500; the admin answered a bare 400. Every body we accept is a small JSON document or form, so
+    the declared ``Content-Length`` decides, once, before a worker spends memory on it: under
+    ``/api/`` a problem document (``payload-too-large``), elsewhere a page saying the same. A
+    ``Content-Length`` that is not a number is a malformed request (400), which Django would
+    otherwise fail on with a 500 when the body is read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = _declared_length(request)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        is_api = request.path_info.startswith("/api/")
+        if length is None:
+            detail = _("The Content-Length header is not a number of bytes.")
+            if is_api:
+                return problem_response(request, status_code=400, code="malformed-request", detail=detail)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        if limit is None or length <= limit:
+            return self.get_response(request)
+        detail = _("The request body is larger than the %(limit)s bytes any request of this system needs.") % {
+            "limit": limit
+        }
+        if is_api:
+            return problem_response(request, status_code=413, code="payload-too-large", detail=detail)
+        return render(
+            request, "payload_too_large.html", {"detail": detail, "title": _("Request too large")}, status=413
+        )
 
 
 class OriginMiddleware:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # After the language is chosen, so its refusal speaks the reader's; before anything reads the
     # session or the user from the database.
     "imigrasi.middleware.RefuseNulMiddleware",
+    "imigrasi.middleware.RefuseLargeBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -360,6 +361,10 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "recovery.models.CaseKind",
     },
 }
+
+# The longest body any request needs (Django's default, 2.5 MiB, said here because the API documents
+# it): a longer one is refused with 413 before it is read (imigrasi.middleware.RefuseLargeBodyMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")

@@ -68,6 +68,7 @@ class ProblemAutoSchema(AutoSchema):
             found[429] = "`throttled`: wait for `Retry-After` seconds."
         if self.method in ("POST", "PUT", "PATCH"):
             found[400] = "`invalid` (see `invalid_params`), `malformed-json`"
+            found[413] = "`payload-too-large`: the body is longer than `DATA_UPLOAD_MAX_MEMORY_SIZE`"
             found[415] = "`unsupported-media-type`"
         # Detail views filter too (``get_object`` runs the filter backends), so an unknown query
         # parameter is refused there as well; ``get_filter_backends`` reports list views only.

@@ -267,3 +267,51 @@ def test_a_forged_forwarded_for_does_not_escape_the_login_throttle(api_client, s
     ]
     assert codes == [401, 401, 401, 429, 429]
     cache.clear()
+
+
+# A body a little over Django's limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MiB): the hostile-client pass
+# sent 3 MB and got a 500.
+LARGE = 3 * 1024 * 1024
+
+
+def test_a_body_over_the_limit_is_payload_too_large_and_writes_nothing(api_client, smg_desk):
+    api_client.force_authenticate(smg_desk)
+    body = create_body()
+    body["notes"] = "x" * LARGE
+    response = api_client.post("/api/v1/passport-applications/", body, format="json")
+    body = assert_problem(response, 413, "payload-too-large")
+    assert "2621440" in body["detail"]
+    assert not PassportApplication.objects.exists()
+
+
+def test_a_body_over_the_limit_is_refused_before_authentication(api_client, db):
+    response = api_client.post("/api/v1/auth/token/", "x" * LARGE, content_type="application/json")
+    assert_problem(response, 413, "payload-too-large")
+
+
+def test_a_body_at_the_limit_is_read(api_client, smg_desk, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
+    api_client.force_authenticate(smg_desk)
+    body = '{"channel": "' + "x" * 49 + '"}'
+    assert len(body) == 64
+    response = api_client.post("/api/v1/passport-applications/", body, content_type="application/json")
+    problem = assert_problem(response, 400, "invalid")
+    assert ("channel", "invalid_choice") in {(param["name"], param["code"]) for param in problem["invalid_params"]}
+
+
+def test_a_content_length_that_is_not_a_number_is_malformed(api_client, smg_desk):
+    api_client.force_authenticate(smg_desk)
+    response = api_client.post(
+        "/api/v1/passport-applications/", "{}", content_type="application/json", CONTENT_LENGTH="12abc"
+    )
+    assert_problem(response, 400, "malformed-request")
+    assert not PassportApplication.objects.exists()
+
+
+def test_an_admin_form_over_the_limit_is_refused_with_a_page_and_writes_nothing(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/applications/passportapplication/add/", {"notes": "x" * LARGE, "channel": "walk_in"})
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert b'id="payload-too-large"' in response.content
+    assert not PassportApplication.objects.exists()

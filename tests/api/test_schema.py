@@ -59,6 +59,7 @@ def test_every_operation_declares_a_problem_response(schema):
         ("/api/v1/offices/{code}/", "get", "400"),
         ("/api/v1/offices/{code}/", "get", "405"),
         ("/api/v1/me/", "get", "401"),
+        ("/api/v1/passport-applications/", "post", "413"),
     ],
 )
 def test_the_errors_each_endpoint_can_give_are_declared(schema, path, method, status):
