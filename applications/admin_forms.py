@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Applicant, PassportApplication
 from applications.services import APPLICANT_FIELDS, application_submit
 from casework.admin_forms import CaseIntakeForm, InputField
+from imigrasi.limits import NOTE_MAX_LENGTH
 
 
 class IntakeForm(CaseIntakeForm):
@@ -35,7 +36,12 @@ class IntakeForm(CaseIntakeForm):
     address = Applicant._meta.get_field("address").formfield(widget=widgets.AdminTextareaWidget(attrs={"rows": 3}))
     phone = Applicant._meta.get_field("phone").formfield()
     email = Applicant._meta.get_field("email").formfield()
-    note = forms.CharField(label=_("note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=widgets.AdminTextareaWidget(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = PassportApplication

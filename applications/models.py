@@ -17,7 +17,8 @@ from applications.fees import passport_fee
 from applications.workflow import PASSPORT_WORKFLOW, SLA_OPEN, Status
 from casework.calendar import working_days_after
 from casework.models import Case, Sex
-from casework.validators import nik_validate_against, nik_validate_format, phone_normalize
+from casework.validators import birth_date_validate, nik_validate_against, nik_validate_format, phone_normalize
+from imigrasi.limits import ADDRESS_MAX_LENGTH
 
 SLA_WORKING_DAYS = 4  # printed within 4 working days after the interview (Permenkumham 18/2022)
 PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{8,9}$")
@@ -30,9 +31,9 @@ class Applicant(models.Model):
     nik = models.CharField("NIK", max_length=16, unique=True, validators=[nik_validate_format])
     full_name = models.CharField(gettext_lazy("full name"), max_length=200)
     birth_place = models.CharField(gettext_lazy("place of birth"), max_length=100)
-    birth_date = models.DateField(gettext_lazy("date of birth"))
+    birth_date = models.DateField(gettext_lazy("date of birth"), validators=[birth_date_validate])
     sex = models.CharField(gettext_lazy("sex"), max_length=1, choices=Sex.choices)
-    address = models.TextField(gettext_lazy("address"))
+    address = models.TextField(gettext_lazy("address"), max_length=ADDRESS_MAX_LENGTH)
     phone = models.CharField(gettext_lazy("phone"), max_length=20, help_text=gettext_lazy("Stored as +62…"))
     email = models.EmailField(gettext_lazy("email"), blank=True)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import Case
 from casework.workflow import Action
 from imigrasi.api.problems import Problem
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.models import Office
 from offices.outages import OutageActive
 
@@ -102,7 +103,9 @@ CASE_INPUT_FIELDS: dict[str, InputField] = {
     "amount_idr": lambda case: forms.IntegerField(label=_("amount paid (Rp)"), min_value=0, initial=case.fee_idr),
     "photo_ref": lambda case: forms.CharField(label=_("photo reference"), max_length=200),
     "fingerprints_ref": lambda case: forms.CharField(label=_("fingerprints reference"), max_length=200),
-    "reason": lambda case: forms.CharField(label=_("reason"), widget=widgets.AdminTextareaWidget(attrs={"rows": 3})),
+    "reason": lambda case: forms.CharField(
+        label=_("reason"), max_length=NOTE_MAX_LENGTH, widget=widgets.AdminTextareaWidget(attrs={"rows": 3})
+    ),
 }
 
 
@@ -110,7 +113,12 @@ class ActionForm(forms.Form):
     """The inputs of one workflow action, its optional note, and the version the page showed."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=_("note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=widgets.AdminTextareaWidget(attrs={"rows": 2}),
+    )
 
     def __init__(
         self, *args: Any, case: Case, step: Action, input_fields: Mapping[str, InputField], **kwargs: Any

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.models import Capability, Office
 
 BILLING_CODE = re.compile(r"^[0-9]{15}$")  # a SIMPONI kode billing has 15 digits
@@ -73,9 +74,11 @@ class Case(FSMModelMixin, models.Model):
     interviewed_at = models.DateTimeField(_("interviewed at"), null=True, editable=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, editable=False)
     rejected_at = models.DateTimeField(_("rejected at"), null=True, editable=False)
-    rejection_reason = models.TextField(_("rejection reason"), blank=True, editable=False)
+    rejection_reason = models.TextField(_("rejection reason"), max_length=NOTE_MAX_LENGTH, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, editable=False)
-    cancellation_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
+    cancellation_reason = models.TextField(
+        _("cancellation reason"), max_length=NOTE_MAX_LENGTH, blank=True, editable=False
+    )
     # Set by every transition from the workflow table: the capability the next step needs, and
     # the moment the case became ready for it. An outage holds the case when that capability is
     # down at its office; the release serves held cases in the order of ``ready_at``.
@@ -156,7 +159,7 @@ class CaseStep(models.Model):
     )
     # The actor's username when the step was taken: a later rename does not rewrite history.
     actor_name = models.CharField(_("done by (name)"), max_length=150, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     origin = models.CharField(_("origin"), max_length=210, blank=True)
     origin_id = models.CharField(_("origin id"), max_length=32, blank=True)
     started_by = models.ForeignKey(

@@ -1,14 +1,19 @@
-"""Validation of identity data: NIK and phone numbers.
+"""Validation of identity data: NIK, phone numbers and plausible dates.
 
 A NIK (Nomor Induk Kependudukan) has 16 digits: province (2), regency (2), district (2), the birth
 date as DDMMYY with 40 added to the day for women, and a 4-digit sequence that is never 0000.
 """
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import phonenumbers
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from offices.models import TimeZone
 
 # Province codes as issued in NIKs (Kemendagri), including those of the new Papua provinces.
 PROVINCE_CODES = frozenset(
@@ -66,3 +71,47 @@ def phone_normalize(value: str, *, indonesian_only: bool = True) -> str:
     if indonesian_only and number.country_code != 62:
         raise ValidationError(_("Not a valid Indonesian phone number."), code="phone-invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# No one living was born before this day, and no passport of anyone's expired before it.
+EARLIEST_DATE = date(1900, 1, 1)
+# A passport is issued for ten years at most (Indonesia's and most countries'); a year's margin
+# covers those issued with a few months more.
+PASSPORT_LONGEST_VALIDITY = relativedelta(years=11)
+# The day starts first in Indonesia's easternmost zone (WIT): a child born there this morning has a
+# birth date that is still tomorrow in Jakarta.
+_EASTERNMOST = ZoneInfo(TimeZone.WIT)
+
+
+def latest_today() -> date:
+    """Today's date where it is latest in Indonesia (WIT)."""
+    return timezone.now().astimezone(_EASTERNMOST).date()
+
+
+def birth_date_validate(value: date) -> None:
+    """A birth date is not in the future, nor before 1900."""
+    if value > latest_today():
+        raise ValidationError(_("A date of birth cannot be in the future."), code="date-in-future")
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            _("A date of birth before %(earliest)s is not plausible."),
+            code="date-implausible",
+            params={"earliest": EARLIEST_DATE.isoformat()},
+        )
+
+
+def passport_expiry_validate(value: date) -> None:
+    """A passport's expiry lies within the longest validity any passport has, and after 1900."""
+    latest = latest_today() + PASSPORT_LONGEST_VALIDITY
+    if value > latest:
+        raise ValidationError(
+            _("No passport is valid until %(value)s: the latest plausible expiry is %(latest)s."),
+            code="date-implausible",
+            params={"value": value.isoformat(), "latest": latest.isoformat()},
+        )
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            _("A passport expiry before %(earliest)s is not plausible."),
+            code="date-implausible",
+            params={"earliest": EARLIEST_DATE.isoformat()},
+        )

@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.api.problems import Problem
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.admin_scope import ScopedAdminMixin
 from offices.models import Capability, Outage, OutageScope, Region
 from offices.outages import outage_can_manage, outage_declare, outage_resolve, outages_visible_to
@@ -90,7 +91,10 @@ class OutageDeclareForm(forms.ModelForm):
 
 class ResolveForm(forms.Form):
     note = forms.CharField(
-        label=_("resolution note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 3})
+        label=_("resolution note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=widgets.AdminTextareaWidget(attrs={"rows": 3}),
     )
 
 

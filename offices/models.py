@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.roles import OFFICE_ROLES, Role
 
 
@@ -210,7 +211,7 @@ class Outage(models.Model):
     capabilities = ArrayField(
         models.CharField(max_length=30, choices=Capability.choices), verbose_name=_("capabilities down")
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=NOTE_MAX_LENGTH)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("declared by")
     )
@@ -230,7 +231,7 @@ class Outage(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resolved by")
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolution_note = models.TextField(_("resolution note"), blank=True)
+    resolution_note = models.TextField(_("resolution note"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = OutageQuerySet.as_manager()
 

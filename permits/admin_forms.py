@@ -13,6 +13,7 @@ from django.contrib.admin import widgets
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin_forms import CaseIntakeForm
+from imigrasi.limits import NOTE_MAX_LENGTH
 from permits.models import Foreigner, Sponsor, StayPermitApplication
 from permits.services import FOREIGNER_FIELDS, SPONSOR_FIELDS, permit_application_submit
 
@@ -63,7 +64,12 @@ class PermitIntakeForm(CaseIntakeForm):
         max_length=32,
         help_text=_("For an extension or a conversion: the number of the permit held now."),
     )
-    note = forms.CharField(label=_("note"), required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=widgets.AdminTextareaWidget(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = StayPermitApplication

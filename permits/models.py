@@ -16,7 +16,8 @@ from django_countries import countries
 from django_fsm import FSMField, transition
 
 from casework.models import Case, Sex
-from casework.validators import nik_validate_format
+from casework.validators import birth_date_validate, nik_validate_format, passport_expiry_validate
+from imigrasi.limits import ADDRESS_MAX_LENGTH
 from offices.models import Office
 from permits.fees import permit_fee
 from permits.workflow import OPEN, PERMIT_WORKFLOW, Status
@@ -79,11 +80,11 @@ class Foreigner(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     nationality = models.CharField(_("nationality"), max_length=3, choices=nationality_choices)
     passport_number = models.CharField(_("passport number"), max_length=20)
-    passport_expiry = models.DateField(_("passport expires on"))
+    passport_expiry = models.DateField(_("passport expires on"), validators=[passport_expiry_validate])
     previous_passport_number = models.CharField(_("previous passport number"), max_length=20, blank=True)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[birth_date_validate])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    address = models.TextField(_("address in Indonesia"))
+    address = models.TextField(_("address in Indonesia"), max_length=ADDRESS_MAX_LENGTH)
     phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164 (+…)"))
     email = models.EmailField(_("email"), blank=True)
 
@@ -115,7 +116,7 @@ class Sponsor(models.Model):
     nib = models.CharField("NIB", max_length=13, blank=True)
     nik = models.CharField("NIK", max_length=16, blank=True, validators=[nik_validate_format])
     name = models.CharField(_("name"), max_length=200)
-    address = models.TextField(_("address"))
+    address = models.TextField(_("address"), max_length=ADDRESS_MAX_LENGTH)
     phone = models.CharField(_("phone"), max_length=20)
     email = models.EmailField(_("email"), blank=True)
 

@@ -22,6 +22,8 @@ from applications.models import (
 from applications.workflow import Status
 from casework.api.serializers import ACTION_INPUT_SERIALIZERS as CASE_ACTION_INPUT_SERIALIZERS
 from casework.api.serializers import ActionInputSerializer, CaseCreateSerializer, CaseStateSerializer
+from casework.validators import birth_date_validate
+from imigrasi.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class ApplicantInputSerializer(serializers.Serializer):
@@ -29,9 +31,9 @@ class ApplicantInputSerializer(serializers.Serializer):
     nik = serializers.CharField(max_length=32)
     full_name = serializers.CharField(max_length=200)
     birth_place = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(validators=[birth_date_validate])
     sex = serializers.ChoiceField(choices=Sex.choices)
-    address = serializers.CharField()
+    address = serializers.CharField(max_length=ADDRESS_MAX_LENGTH)
     phone = serializers.CharField(max_length=32, help_text=_("Indonesian number; stored in E.164 (+62…)."))
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
@@ -47,7 +49,7 @@ class ApplicationCreateSerializer(CaseCreateSerializer):
     service = serializers.ChoiceField(choices=Service.choices, required=False, default=Service.REGULAR)
     channel = serializers.ChoiceField(choices=Channel.choices)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class PrintInputSerializer(ActionInputSerializer):
@@ -77,6 +79,8 @@ class ApplicationSerializer(CaseStateSerializer, serializers.ModelSerializer):
     office = serializers.CharField(source="office.code")
     applicant = ApplicantSerializer()
     status = serializers.ChoiceField(choices=Status.choices)
+    # Declared so that the schema allows the empty value an application without priority has.
+    priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True, label=_("priority"))
     sla_breached = serializers.BooleanField(
         allow_null=True, help_text=_("null before the interview; then whether printing is (or was) late.")
     )

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from casework.models import Attribution, Case
 from casework.selectors import case_held_by
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.api.fields import OfficeCodeField
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.models import Office
@@ -35,7 +36,7 @@ class CaseCreateSerializer(serializers.Serializer):
 class ActionInputSerializer(serializers.Serializer):
     """What every action takes: an optional note for the timeline."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class RecordPaymentInputSerializer(ActionInputSerializer):
@@ -49,7 +50,7 @@ class CaptureBiometricsInputSerializer(ActionInputSerializer):
 
 
 class ReasonInputSerializer(ActionInputSerializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 # The bodies of the actions every workflow shares; an action not named here takes only a note.

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.api.fields import AwareDateTimeField, OfficeCodeField, RegionField
 from offices.models import Capability, Office, Outage, OutageScope, Region
 
@@ -51,7 +52,7 @@ class OutageDeclareSerializer(serializers.Serializer):
     capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False, max_length=len(Capability)
     )
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
     # How far ahead it may lie is the service's rule (``outage_expected_end_check``), shared with the admin.
     expected_end = AwareDateTimeField(
         required=False,
@@ -89,7 +90,7 @@ class OutageDeclareSerializer(serializers.Serializer):
 
 
 class OutageResolveSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class StatusQuerySerializer(serializers.Serializer):

@@ -14,6 +14,8 @@ from rest_framework import serializers
 
 from casework.api.serializers import CaseCreateSerializer, CaseStateSerializer
 from casework.models import Sex
+from casework.validators import birth_date_validate, passport_expiry_validate
+from imigrasi.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.outages import outage_summary
 from offices.selectors import user_scope
@@ -31,32 +33,35 @@ from permits.workflow import Status
 
 
 class ForeignerInputSerializer(serializers.Serializer):
-    full_name = serializers.CharField()
-    nationality = serializers.CharField(help_text=_("ISO 3166 alpha-3 code, e.g. GBR."))
-    passport_number = serializers.CharField()
-    passport_expiry = serializers.DateField()
+    full_name = serializers.CharField(max_length=200)
+    nationality = serializers.CharField(max_length=3, help_text=_("ISO 3166 alpha-3 code, e.g. GBR."))
+    passport_number = serializers.CharField(max_length=20)
+    passport_expiry = serializers.DateField(validators=[passport_expiry_validate])
     previous_passport_number = serializers.CharField(
+        max_length=20,
         required=False,
         allow_blank=True,
         default="",
         help_text=_("The passport the foreigner was known by before, to keep their record across passports."),
     )
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(validators=[birth_date_validate])
     sex = serializers.ChoiceField(choices=Sex.choices)
-    address = serializers.CharField(help_text=_("Address in Indonesia."))
-    phone = serializers.CharField(help_text=_("International number; stored in E.164 (+…)."))
+    address = serializers.CharField(max_length=ADDRESS_MAX_LENGTH, help_text=_("Address in Indonesia."))
+    phone = serializers.CharField(max_length=32, help_text=_("International number; stored in E.164 (+…)."))
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
 class SponsorInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SponsorKind.choices)
     nib = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("A company's NIB (13 digits).")
+        max_length=32, required=False, allow_blank=True, default="", help_text=_("A company's NIB (13 digits).")
     )
-    nik = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("A citizen's NIK."))
-    name = serializers.CharField()
-    address = serializers.CharField()
-    phone = serializers.CharField()
+    nik = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text=_("A citizen's NIK.")
+    )
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=ADDRESS_MAX_LENGTH)
+    phone = serializers.CharField(max_length=32)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
@@ -69,6 +74,7 @@ class PermitApplicationCreateSerializer(CaseCreateSerializer):
     application_kind = serializers.ChoiceField(choices=ApplicationKind.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     current_permit = serializers.CharField(
+        max_length=32,
         required=False,
         allow_blank=True,
         default="",
@@ -86,7 +92,7 @@ class PermitApplicationCreateSerializer(CaseCreateSerializer):
     )
     requested_from = serializers.DateField()
     requested_until = serializers.DateField(help_text=_("The last day of the permit, included."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class ForeignerSerializer(serializers.Serializer):
@@ -126,6 +132,10 @@ class StayPermitApplicationSerializer(CaseStateSerializer, serializers.ModelSeri
     foreigner = ForeignerSerializer()
     sponsor = SponsorSerializer()
     current_permit = serializers.CharField(source="current_permit.number", allow_null=True, default=None)
+    # Declared so that the schema allows the empty value an application not converting to ITAP has.
+    ground = serializers.ChoiceField(
+        choices=ConversionGround.choices, allow_blank=True, read_only=True, label=_("ground for ITAP")
+    )
     needs_national_approval = serializers.BooleanField(
         help_text=_("An ITAP or an ITAS over one year: approved by a national administrator.")
     )

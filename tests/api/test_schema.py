@@ -87,3 +87,11 @@ def test_docs_are_served_without_a_cdn(client):
     assert external == []
     # Not a bare substring test: the page carries random tokens, which may contain "cdn".
     assert not re.search(r"\bcdn\b|cdn\.", page, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("component", "field"), [("Application", "priority"), ("StayPermitApplication", "ground")])
+def test_a_choice_a_case_may_leave_empty_allows_the_empty_value(schema, component, field):
+    """An application without priority answers ``priority: ""``: the schema must allow it."""
+    refs = {item["$ref"] for item in schema["components"]["schemas"][component]["properties"][field]["oneOf"]}
+    assert "#/components/schemas/BlankEnum" in refs
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]

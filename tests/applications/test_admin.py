@@ -87,6 +87,10 @@ def test_front_desk_takes_in_an_application_on_the_add_page(client, offices, smg
         ({"channel": "walk_in"}, "priority"),
         ({"application_type": "renewal"}, "previous_passport_number"),
         ({"phone": "12345"}, "phone"),
+        ({"birth_date": "1899-12-31"}, "birth_date"),
+        ({"birth_date": "9999-12-31"}, "birth_date"),
+        ({"address": "x" * 501}, "address"),
+        ({"note": "x" * 2001}, "note"),
     ],
 )
 def test_intake_refusals_are_shown_on_their_fields(client, offices, smg_front_desk, overrides, field):

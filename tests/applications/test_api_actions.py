@@ -150,6 +150,21 @@ def test_reject_needs_and_records_a_reason(offices, staff):
     assert rejected.json()["available_actions"] == []
 
 
+def test_a_reason_or_note_longer_than_a_paragraph_is_refused_and_changes_nothing(offices, staff):
+    application = at(offices, Status.INTERVIEWED)
+
+    long_reason = act(staff["adjudicator"], application.reference, "reject", {"reason": "x" * 2001})
+    long_note = act(staff["adjudicator"], application.reference, "reject", {"reason": "y", "note": "x" * 2001})
+
+    assert long_reason.status_code == 400
+    assert invalid_params(long_reason) == {"reason": {"max_length"}}
+    assert long_note.status_code == 400
+    assert invalid_params(long_note) == {"note": {"max_length"}}
+    application.refresh_from_db()
+    assert application.status == Status.INTERVIEWED
+    assert application.rejection_reason == ""
+
+
 def test_cancel_needs_and_records_a_reason(offices, staff):
     application = at(offices, Status.PAID)
 

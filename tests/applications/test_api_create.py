@@ -1,8 +1,10 @@
 """Intake over the API: POST /api/v1/passport-applications/."""
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from applications.models import Applicant, PassportApplication
@@ -271,3 +273,35 @@ class TestExpressDuringOutage:
 
         assert response.status_code == 201
         assert response.json()["held_by"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        ({"applicant": applicant_body(birth_date="0001-01-01")}, "applicant.birth_date", "date-implausible"),
+        ({"applicant": applicant_body(birth_date="1899-12-31")}, "applicant.birth_date", "date-implausible"),
+        ({"applicant": applicant_body(birth_date="9999-12-31")}, "applicant.birth_date", "date-in-future"),
+        ({"applicant": applicant_body(address="x" * 501)}, "applicant.address", "max_length"),
+        ({"note": "x" * 2001}, "note", "max_length"),
+    ],
+)
+def test_implausible_dates_and_overlong_text_are_field_errors(offices, smg_desk, body, field, code):
+    response = client_for(smg_desk).post(URL, create_body(**body), format="json")
+
+    assert response.status_code == 400, response.content
+    assert invalid_params(response) == {field: {code}}
+    assert not PassportApplication.objects.exists()
+    assert not Applicant.objects.exists()
+
+
+def test_a_birth_date_of_today_in_the_easternmost_zone_is_accepted(offices, smg_desk):
+    """At 23:30 in Jakarta it is already tomorrow in Jayapura, where a child may have been born."""
+    with time_machine.travel(datetime(2026, 3, 2, 16, 30, tzinfo=UTC)):
+        response = client_for(smg_desk).post(
+            URL,
+            create_body(applicant=applicant_body(nik="3374010303260001", birth_date="2026-03-03"), validity_years=5),
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    assert Applicant.objects.get().birth_date == date(2026, 3, 3)

@@ -247,6 +247,7 @@ class TestDeclare:
             ({"scope": "national", "office": "SMG", "capabilities": ["printing"], "reason": "x"}, {"office": {"not-allowed"}}),
             ({"scope": "galaxy", "capabilities": ["printing"], "reason": "x"}, {"scope": {"invalid_choice"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": ""}, {"reason": {"blank"}}),
+            ({"scope": "national", "capabilities": ["printing"], "reason": "x" * 2001}, {"reason": {"max_length"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "2000-01-01T00:00:00Z"}, {"expected_end": {"in-past"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "9999-12-31T00:00:00Z"}, {"expected_end": {"too-far"}}),
             ({"scope": "national", "capabilities": ["printing"], "reason": "x", "expected_end": "9999-12-31T23:59:59Z"}, {"expected_end": {"invalid"}}),

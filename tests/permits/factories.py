@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import factory
+from dateutil.relativedelta import relativedelta
 
 from casework.services import case_readiness_set
 from permits.models import (
@@ -21,7 +22,9 @@ from permits.models import (
 )
 from permits.workflow import PERMIT_WORKFLOW
 
-FAR_FUTURE = date(2040, 1, 1)
+# A passport that outlives any permit: ten and a half years ahead, within what a passport can hold
+# (casework.validators.passport_expiry_validate).
+FAR_FUTURE = date.today() + relativedelta(years=10, months=6)
 
 
 class ForeignerFactory(factory.django.DjangoModelFactory):

@@ -185,6 +185,12 @@ def test_front_desk_takes_in_an_application_on_the_add_page(client, smg, front_d
         ({"sponsor_phone": "12345"}, "sponsor_phone"),
         ({"application_kind": "extension"}, "current_permit"),
         ({"current_permit": "NO-SUCH-PERMIT", "application_kind": "extension"}, "current_permit"),
+        ({"birth_date": "1899-12-31"}, "birth_date"),
+        ({"birth_date": "9999-12-31"}, "birth_date"),
+        ({"passport_expiry": "9999-12-31"}, "passport_expiry"),
+        ({"address": "x" * 501}, "address"),
+        ({"sponsor_address": "x" * 501}, "sponsor_address"),
+        ({"note": "x" * 2001}, "note"),
     ],
 )
 def test_intake_refusals_are_shown_on_their_fields_and_nothing_is_written(client, smg, front_desk, overrides, field):

@@ -131,6 +131,14 @@ def test_a_refused_create_leaves_no_key_so_the_fixed_request_can_reuse_it(smg, s
         ({"application_kind": "extension"}, "current_permit", "current-permit-required"),
         ({"current_permit": "NO-SUCH-PERMIT", "application_kind": "extension"}, "current_permit", "does_not_exist"),
         ({"permit_type": "PERMANENT"}, "permit_type", "invalid_choice"),
+        ({"foreigner": {"birth_date": "0001-01-01"}}, "foreigner.birth_date", "date-implausible"),
+        ({"foreigner": {"birth_date": "9999-12-31"}}, "foreigner.birth_date", "date-in-future"),
+        ({"foreigner": {"passport_expiry": "9999-12-31"}}, "foreigner.passport_expiry", "date-implausible"),
+        ({"foreigner": {"passport_expiry": "0001-01-01"}}, "foreigner.passport_expiry", "date-implausible"),
+        ({"foreigner": {"address": "x" * 501}}, "foreigner.address", "max_length"),
+        ({"foreigner": {"full_name": "x" * 201}}, "foreigner.full_name", "max_length"),
+        ({"sponsor": {"address": "x" * 501}}, "sponsor.address", "max_length"),
+        ({"note": "x" * 2001}, "note", "max_length"),
     ],
 )
 def test_invalid_input_is_refused_field_by_field_and_nothing_is_written(smg, smg_desk, overrides, field, code):
