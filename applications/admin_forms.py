@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Applicant, PassportApplication
 from applications.services import APPLICANT_FIELDS, application_submit
 from casework.admin_forms import CaseIntakeForm, InputField
-from imigrasi.limits import NOTE_MAX_LENGTH
+from plumbing.limits import NOTE_MAX_LENGTH
 
 
 class IntakeForm(CaseIntakeForm):

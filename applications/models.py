@@ -18,7 +18,7 @@ from applications.workflow import PASSPORT_WORKFLOW, SLA_OPEN, Status
 from casework.calendar import working_days_after
 from casework.models import Case, Sex
 from casework.validators import birth_date_validate, nik_validate_against, nik_validate_format, phone_normalize
-from imigrasi.limits import ADDRESS_MAX_LENGTH
+from plumbing.limits import ADDRESS_MAX_LENGTH
 
 SLA_WORKING_DAYS = 4  # printed within 4 working days after the interview (Permenkumham 18/2022)
 PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{8,9}$")

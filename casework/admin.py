@@ -37,11 +37,11 @@ from casework.history import case_timeline
 from casework.models import Attribution, Case, Notification, version_parse
 from casework.selectors import case_held_by
 from casework.workflow import Workflow
-from imigrasi.api.problems import Problem
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.outages import OutageActive
 from offices.roles import Role
 from offices.selectors import offices_visible_to, offices_with_role, user_scope
+from plumbing.api.problems import Problem
 
 # Labels of the actions every kind of case has, and of the timeline's system entries; a kind adds
 # its own steps through ``CaseAdmin.action_labels``.

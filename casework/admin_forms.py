@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
 from casework.workflow import Action
-from imigrasi.api.problems import Problem
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.models import Office
 from offices.outages import OutageActive
+from plumbing.api.problems import Problem
+from plumbing.limits import NOTE_MAX_LENGTH
 
 # Builds the form field of one action input, given the case (for initial values such as the fee).
 InputField = Callable[[Case], forms.Field]

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
-from imigrasi.api.problems import Problem
+from plumbing.api.problems import Problem
 
 
 class InvalidTransition(Problem):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.models import Capability, Office
+from plumbing.limits import NOTE_MAX_LENGTH
 
 BILLING_CODE = re.compile(r"^[0-9]{15}$")  # a SIMPONI kode billing has 15 digits
 

@@ -22,9 +22,9 @@ from kombu.exceptions import OperationalError
 from casework.errors import ActionForbidden, InvalidTransition, PreconditionFailed
 from casework.models import Attribution, Case, CaseStep, Notification, NotificationStatus
 from casework.workflow import Workflow
-from imigrasi.origin import origin_current
 from offices.outages import capability_guard
 from offices.selectors import user_scope
+from plumbing.origin import origin_current
 
 CaseT = TypeVar("CaseT", bound=Case)
 RecordT = TypeVar("RecordT", bound=models.Model)

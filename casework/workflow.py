@@ -11,8 +11,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from imigrasi.api.problems import Problem
 from offices.selectors import user_scope
+from plumbing.api.problems import Problem
 
 # A rule of one action that depends on the case and the actor, beyond status and role: returns
 # the refusal, or None when the action may go ahead.

@@ -1,4 +1,5 @@
-"""Project wiring for Imigrasi: settings, URLs, the Celery app and the API plumbing."""
+"""The project package of Imigrasi: settings, root URLs, the Celery app and its schedule, WSGI, the
+development server and the embedded PostgreSQL. The one place that names every app."""
 
 from imigrasi.celery import app as celery_app
 

@@ -1,14 +1,8 @@
 from django.apps import AppConfig
 
-from imigrasi.database import utc_dumper_register
-
 
 class ImigrasiConfig(AppConfig):
+    """The project package as an app: its admin stylesheet, and the history of the model it once held."""
+
     name = "imigrasi"
     verbose_name = "Imigrasi"
-
-    def ready(self) -> None:
-        from imigrasi.credentials import credentials_signals_connect
-
-        utc_dumper_register()
-        credentials_signals_connect()

@@ -4,7 +4,7 @@ Configuration comes from Django settings (the ``CELERY_`` prefix). Without a bro
 in-process (``task_always_eager``), and because every task is enqueued from
 ``transaction.on_commit`` they still run only after the change that caused them has committed.
 
-Every task runs as an origin of its own (``imigrasi.origin``): what it changes names the task, and
+Every task runs as an origin of its own (``plumbing.origin``): what it changes names the task, and
 the person whose request or command queued it, carried in a message header.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.signals import before_task_publish
 
-from imigrasi.origin import origin_current, origin_scope
+from plumbing.origin import origin_current, origin_scope
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imigrasi.settings")
 

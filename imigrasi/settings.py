@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "imigrasi",
+    "plumbing",
     "offices",
     "privacy",
     "casework",
@@ -66,22 +67,22 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Static files are answered above; everything rendered below gets the policy headers.
     "csp.middleware.CSPMiddleware",
-    "imigrasi.middleware.PolicyHeadersMiddleware",
+    "plumbing.middleware.PolicyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is chosen, so its refusal speaks the reader's; before anything reads the
     # session or the user from the database.
-    "imigrasi.middleware.RefuseNulMiddleware",
-    "imigrasi.middleware.RefuseLargeBodyMiddleware",
+    "plumbing.middleware.RefuseNulMiddleware",
+    "plumbing.middleware.RefuseLargeBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "imigrasi.middleware.SessionIdleMiddleware",
+    "plumbing.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The request as the origin of its changes (the history names it), then pghistory's
     # context of the row snapshots, which it opens.
-    "imigrasi.middleware.OriginMiddleware",
+    "plumbing.middleware.OriginMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     # Last: turns a refused login (too many failures) into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -135,7 +136,7 @@ DATABASE_ROUTERS = ["reports.routers.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Proxies in front of the application that each append the caller to X-Forwarded-For (a load
-# balancer, nginx): the client's address is read through exactly this many (imigrasi/clients.py),
+# balancer, nginx): the client's address is read through exactly this many (plumbing/clients.py),
 # for throttling, login lockout and the personal-data log. 0 ignores the header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -144,9 +145,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if not DEBUG and not env.str("CACHE_URL", default=""):
     raise ImproperlyConfigured("CACHE_URL must be set when DEBUG is off (e.g. redis://redis:6379/1).")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# On Redis, a cache that fails open (imigrasi/cache.py): with Redis down the API goes on, unthrottled.
+# On Redis, a cache that fails open (plumbing/cache.py): with Redis down the API goes on, unthrottled.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "imigrasi.cache.FailOpenRedisCache"
+    CACHES["default"]["BACKEND"] = "plumbing.cache.FailOpenRedisCache"
 
 # Logins: django-axes counts failures per username and client address together in the database,
 # so every worker and machine counts alike, and an office sharing one address is not locked out
@@ -159,14 +160,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "imigrasi.clients.client_address"
-AXES_LOCKOUT_CALLABLE = "imigrasi.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "plumbing.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "plumbing.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Failures are kept (AccessAttempt); successful logins are not logged again beside last_login.
 AXES_DISABLE_ACCESS_LOG = True
 
 # Admin sessions end after this long without a request; an active one is renewed at most once a
-# minute (imigrasi.middleware.SessionIdleMiddleware).
+# minute (plumbing.middleware.SessionIdleMiddleware).
 SESSION_COOKIE_AGE = int(timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30)).total_seconds())
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -232,11 +233,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Daily, at night in Indonesia (19:15 UTC is 02:15 WIB).
     "idempotency-keys-purge": {
-        "task": "imigrasi.tasks.idempotency_keys_purge",
+        "task": "plumbing.tasks.idempotency_keys_purge",
         "schedule": crontab(hour=19, minute=15),
     },
     "api-tokens-purge": {
-        "task": "imigrasi.tasks.api_tokens_purge",
+        "task": "plumbing.tasks.api_tokens_purge",
         "schedule": crontab(hour=19, minute=45),
     },
     # Daily, just after midnight WIB (17:00 UTC), the last of Indonesia's zones to start the new
@@ -310,18 +311,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Imigrasi <noreply@im
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=10))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "imigrasi.api.authentication.TokenAuthentication",
+        "plumbing.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "imigrasi.api.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "plumbing.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["imigrasi.api.filters.StrictFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["plumbing.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["imigrasi.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["plumbing.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -331,10 +332,10 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "login": env.str("API_THROTTLE_LOGIN", default="10/minute"),
     },
-    "EXCEPTION_HANDLER": "imigrasi.api.problems.problem_exception_handler",
-    # DRF's throttles read X-Forwarded-For through the same trusted proxies as imigrasi/clients.py.
+    "EXCEPTION_HANDLER": "plumbing.api.problems.problem_exception_handler",
+    # DRF's throttles read X-Forwarded-For through the same trusted proxies as plumbing/clients.py.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "DEFAULT_SCHEMA_CLASS": "imigrasi.api.schema.ProblemAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "plumbing.api.schema.ProblemAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 REST_KNOX = {
@@ -363,7 +364,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The longest body any request needs (Django's default, 2.5 MiB, said here because the API documents
-# it): a longer one is refused with 413 before it is read (imigrasi.middleware.RefuseLargeBodyMiddleware).
+# it): a longer one is refused with 413 before it is read (plumbing.middleware.RefuseLargeBodyMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))

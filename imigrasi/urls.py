@@ -14,9 +14,6 @@ from applications.api.views import (
     ApplicationListCreateView,
 )
 from casework.api.views import action_views
-from imigrasi.api.auth import TokenLoginView, TokenLogoutAllView, TokenLogoutView
-from imigrasi.api.health import HealthView
-from imigrasi.api.problems import problem_response
 from offices.api.outages import OutageListCreateView, OutageResolveView, ServiceStatusView
 from offices.api.views import MeView, OfficeDetailView, OfficeListView
 from permits.api.views import (
@@ -28,6 +25,9 @@ from permits.api.views import (
     StayPermitDetailView,
     StayPermitListView,
 )
+from plumbing.api.auth import TokenLoginView, TokenLogoutAllView, TokenLogoutView
+from plumbing.api.health import HealthView
+from plumbing.api.problems import problem_response
 from privacy.api.views import PersonalDataAccessListView
 
 admin.site.site_header = _("Imigrasi — case management")

@@ -17,13 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from imigrasi.api.problems import Problem
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.admin_scope import ScopedAdminMixin
 from offices.models import Capability, Outage, OutageScope, Region
 from offices.outages import outage_can_manage, outage_declare, outage_resolve, outages_visible_to
 from offices.roles import Role
 from offices.selectors import offices_visible_to, user_scope
+from plumbing.api.problems import Problem
+from plumbing.limits import NOTE_MAX_LENGTH
 
 _TARGET_OF_SCOPE = {OutageScope.REGION: "region", OutageScope.OFFICE: "office"}
 

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.roles import OFFICE_ROLES, Role
+from plumbing.limits import NOTE_MAX_LENGTH
 
 
 class OfficeClass(models.TextChoices):

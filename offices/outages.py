@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
-from imigrasi.api.problems import Problem
 from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region
 from offices.roles import Role
 from offices.selectors import Scope, user_scope
+from plumbing.api.problems import Problem
 
 # How far ahead an announced end may lie. Beyond it the value is a typing slip, not an estimate,
 # and a bound keeps every stored end readable (a year-1 end, moved to UTC, is a year PostgreSQL

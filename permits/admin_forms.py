@@ -13,9 +13,9 @@ from django.contrib.admin import widgets
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin_forms import CaseIntakeForm
-from imigrasi.limits import NOTE_MAX_LENGTH
 from permits.models import Foreigner, Sponsor, StayPermitApplication
 from permits.services import FOREIGNER_FIELDS, SPONSOR_FIELDS, permit_application_submit
+from plumbing.limits import NOTE_MAX_LENGTH
 
 _TEXTAREA = {"widget": widgets.AdminTextareaWidget(attrs={"rows": 3})}
 _DATE = {"widget": widgets.AdminDateWidget}

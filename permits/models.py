@@ -17,10 +17,10 @@ from django_fsm import FSMField, transition
 
 from casework.models import Case, Sex
 from casework.validators import birth_date_validate, nik_validate_format, passport_expiry_validate
-from imigrasi.limits import ADDRESS_MAX_LENGTH
 from offices.models import Office
 from permits.fees import permit_fee
 from permits.workflow import OPEN, PERMIT_WORKFLOW, Status
+from plumbing.limits import ADDRESS_MAX_LENGTH
 
 NATIONAL_AUTHORITY_BEYOND = relativedelta(years=1)  # an office approves an ITAS of up to one year
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.errors import ActionForbidden, InvalidTransition
 from casework.workflow import Action, Workflow
-from imigrasi.api.problems import Problem
 from offices.models import Capability
 from offices.roles import Role
 from offices.selectors import user_scope
+from plumbing.api.problems import Problem
 
 
 class Status(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from imigrasi.clients import client_address
+from plumbing.clients import client_address
 from privacy.models import PURGE_SETTING, Outcome, PersonalDataAccess
 
 # Query parameters that carry free text typed by the reader (names as well as numbers): every word

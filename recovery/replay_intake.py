@@ -31,12 +31,12 @@ from applications.models import (
 from applications.workflow import Status as PassportStatus
 from casework.calendar import working_days_after
 from casework.models import Attribution, CaseStep, ReferenceCounter, Sex
-from imigrasi.origin import origin_current
 from offices.models import Capability, Office
 from permits.fees import permit_fee
 from permits.models import Foreigner, PermitType, Purpose, Sponsor, SponsorKind, StayPermitApplication
 from permits.services import APPLICATION_SERIES
 from permits.workflow import Status as PermitStatus
+from plumbing.origin import origin_current
 
 # Offices open at 08:00; the last applicant is taken in at 15:00 and through biometrics and the
 # interview by 16:00, when service ends.

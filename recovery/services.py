@@ -302,7 +302,7 @@ def release_office_pause(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Rel
     Pausing a paused office changes nothing; a finished office has nothing left to pause, and is
     refused (409 ``release-office-finished``) so that the caller is not told it stopped something.
     """
-    from imigrasi.api.problems import Problem
+    from plumbing.api.problems import Problem
 
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
@@ -324,7 +324,7 @@ def release_office_resume(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Re
 
     Resuming an office that is not paused changes nothing; a finished one is refused like pausing.
     """
-    from imigrasi.api.problems import Problem
+    from plumbing.api.problems import Problem
     from recovery.tasks import release_office_task
 
     _check_manager(actor=actor, office=part.office)

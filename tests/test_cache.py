@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from imigrasi.cache import FailOpenRedisCache
+from plumbing.cache import FailOpenRedisCache
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""The client address through trusted proxies (imigrasi/clients.py)."""
+"""The client address through trusted proxies (plumbing/clients.py)."""
 
 import pytest
 from django.test import RequestFactory
 
-from imigrasi.clients import client_address
+from plumbing.clients import client_address
 
 
 @pytest.mark.parametrize(

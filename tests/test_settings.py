@@ -106,4 +106,4 @@ def test_a_redis_cache_fails_open_and_a_killed_worker_hands_its_task_back():
         environment=environment,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["imigrasi.cache.FailOpenRedisCache", "True", "True", "7200"]
+    assert result.stdout.split() == ["plumbing.cache.FailOpenRedisCache", "True", "True", "7200"]

@@ -23,7 +23,7 @@ from applications.workflow import Status
 from casework.api.serializers import ACTION_INPUT_SERIALIZERS as CASE_ACTION_INPUT_SERIALIZERS
 from casework.api.serializers import ActionInputSerializer, CaseCreateSerializer, CaseStateSerializer
 from casework.validators import birth_date_validate
-from imigrasi.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
+from plumbing.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class ApplicantInputSerializer(serializers.Serializer):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from imigrasi.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from imigrasi.api.schema import ProblemAutoSchema
+from plumbing.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from plumbing.api.schema import ProblemAutoSchema
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     IDEMPOTENCY_HEADER,

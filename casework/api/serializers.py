@@ -14,11 +14,11 @@ from rest_framework import serializers
 
 from casework.models import Attribution, Case
 from casework.selectors import case_held_by
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.api.fields import OfficeCodeField
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.models import Office
 from offices.outages import outage_summary
+from plumbing.limits import NOTE_MAX_LENGTH
 
 
 class CaseCreateSerializer(serializers.Serializer):

@@ -32,10 +32,10 @@ from casework.errors import PreconditionFailed
 from casework.history import case_timeline
 from casework.models import Case, version_parse
 from casework.workflow import Workflow
-from imigrasi.api.idempotency import idempotent
 from offices.models import Outage
 from offices.outages import outages_active
 from offices.selectors import offices_visible_to
+from plumbing.api.idempotency import idempotent
 from privacy.recording import PersonalDataAPIMixin
 
 Selector = Callable[[AbstractBaseUser | AnonymousUser], QuerySet]

@@ -5,9 +5,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from imigrasi.limits import NOTE_MAX_LENGTH
 from offices.api.fields import AwareDateTimeField, OfficeCodeField, RegionField
 from offices.models import Capability, Office, Outage, OutageScope, Region
+from plumbing.limits import NOTE_MAX_LENGTH
 
 
 class OutageSerializer(serializers.ModelSerializer):

@@ -15,7 +15,6 @@ from rest_framework import serializers
 from casework.api.serializers import CaseCreateSerializer, CaseStateSerializer
 from casework.models import Sex
 from casework.validators import birth_date_validate, passport_expiry_validate
-from imigrasi.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.outages import outage_summary
 from offices.selectors import user_scope
@@ -30,6 +29,7 @@ from permits.models import (
 )
 from permits.selectors import Stay, StayState
 from permits.workflow import Status
+from plumbing.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class ForeignerInputSerializer(serializers.Serializer):

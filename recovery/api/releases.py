@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.schema import IDEMPOTENCY_KEY
-from imigrasi.api.idempotency import idempotent
 from offices.selectors import offices_visible_to, user_scope
+from plumbing.api.idempotency import idempotent
 from recovery.api.release_serializers import (
     RecoveryCapacityCreateSerializer,
     RecoveryCapacitySerializer,

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from imigrasi.api.problems import Problem
 from offices.selectors import overseen_scope
+from plumbing.api.problems import Problem
 from privacy.models import Door
 from privacy.recording import PersonalDataAPIMixin
 from reports.api.serializers import ReportEntrySerializer, page_serializer_for, row_serializer_for

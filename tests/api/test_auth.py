@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from knox.models import AuthToken
 
-from imigrasi.tasks import api_tokens_purge
 from offices.roles import Role
+from plumbing.tasks import api_tokens_purge
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from knox.models import AuthToken
 
-from imigrasi.credentials import SESSION_SEEN_KEY
 from offices.roles import Role
+from plumbing.credentials import SESSION_SEEN_KEY
 
 
 @pytest.fixture

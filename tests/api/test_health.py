@@ -13,7 +13,7 @@ def test_health_is_public_and_reports_the_database(api_client):
 
 def test_health_reports_an_unreachable_broker(api_client, settings, monkeypatch):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
-    monkeypatch.setattr("imigrasi.api.health._broker_ok", lambda: False)
+    monkeypatch.setattr("plumbing.api.health._broker_ok", lambda: False)
     response = api_client.get("/api/v1/health/")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": True, "broker": False}

@@ -1,7 +1,7 @@
 """Repeated failed logins lock a username at an address, on the token endpoint and the admin alike.
 
 The counts live in the database (django-axes' AccessAttempt), so every worker sees the same
-number; the address is read through the trusted proxies only (imigrasi/clients.py).
+number; the address is read through the trusted proxies only (plumbing/clients.py).
 """
 
 import pytest

@@ -8,10 +8,10 @@ import time_machine
 from rest_framework.test import APIClient
 
 from applications.models import Applicant, PassportApplication
-from imigrasi.models import IdempotencyKey
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
+from plumbing.models import IdempotencyKey
 from tests.applications.service_factories import applicant_body, create_body
 
 URL = "/api/v1/passport-applications/"

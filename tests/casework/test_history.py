@@ -16,8 +16,8 @@ from applications.workflow import Status
 from casework.errors import ActionForbidden, InvalidTransition
 from casework.history import case_timeline
 from casework.models import Attribution, CaseStep
-from imigrasi.origin import origin_current, origin_scope
 from offices.roles import Role
+from plumbing.origin import origin_current, origin_scope
 from tests.applications.service_factories import PassportApplicationFactory, action_inputs, applicant_data
 
 pytestmark = pytest.mark.django_db

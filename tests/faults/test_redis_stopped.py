@@ -28,7 +28,7 @@ URL = "/api/v1/passport-applications/"
 @pytest.fixture
 def cache_on_the_broker(broker, settings) -> None:
     """The cache on the test's Redis, as production keeps it beside the broker."""
-    settings.CACHES = {"default": {"BACKEND": "imigrasi.cache.FailOpenRedisCache", "LOCATION": broker.url[:-1] + "1"}}
+    settings.CACHES = {"default": {"BACKEND": "plumbing.cache.FailOpenRedisCache", "LOCATION": broker.url[:-1] + "1"}}
 
 
 def test_with_redis_stopped_the_api_serves_and_the_messages_wait_for_its_return(

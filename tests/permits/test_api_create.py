@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from imigrasi.models import IdempotencyKey
 from offices.roles import Role
 from permits.models import Foreigner, PermitStatus, Sponsor, StayPermitApplication
+from plumbing.models import IdempotencyKey
 from tests.permits.factories import StayPermitFactory, extension_of, intake
 
 URL = "/api/v1/stay-permit-applications/"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from imigrasi.origin import origin_scope
 from offices.services import offices_load
+from plumbing.origin import origin_scope
 
 
 class Command(BaseCommand):

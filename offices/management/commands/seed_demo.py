@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import module_has_submodule
 
-from imigrasi.origin import origin_scope
+from plumbing.origin import origin_scope
 
 
 class Command(BaseCommand):

@@ -23,7 +23,7 @@ from django.db.models import Q
 from tqdm import tqdm
 
 from casework.models import Notification
-from imigrasi.origin import origin_scope
+from plumbing.origin import origin_scope
 from recovery.models import Release, ReleaseOffice
 from recovery.replay import (
     ACTOR_USERNAME,

@@ -10,8 +10,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imigrasi.api.problems import Problem
-from imigrasi.models import IdempotencyKey
+from plumbing.api.problems import Problem
+from plumbing.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 

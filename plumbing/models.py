@@ -19,6 +19,8 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        # The table it had when the project package held it: moving the model renamed nothing.
+        db_table = "imigrasi_idempotencykey"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
 
     def __str__(self) -> str:

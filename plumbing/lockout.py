@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework import status
 
-from imigrasi.api.problems import problem_response
+from plumbing.api.problems import problem_response
 
 LOCKED_OUT_CODE = "login-locked-out"
 

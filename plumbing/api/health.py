@@ -1,5 +1,6 @@
 """Liveness and readiness for load balancers and monitoring."""
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -8,8 +9,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from imigrasi.celery import app as celery_app
 
 
 def _database_ok() -> bool:

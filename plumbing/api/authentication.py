@@ -26,7 +26,7 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     token knox issues is printable ASCII. knox also read every other token of the user on each
     request to delete the expired ones, a cost that grows with the tokens a service account
     holds; here expired tokens are simply not found, and a daily task deletes them
-    (``imigrasi.tasks.api_tokens_purge``).
+    (``plumbing.tasks.api_tokens_purge``).
     """
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, AuthToken]:

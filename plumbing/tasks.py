@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from knox.models import AuthToken
 
-from imigrasi.models import IdempotencyKey
+from plumbing.models import IdempotencyKey
 
 
 @shared_task

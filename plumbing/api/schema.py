@@ -8,14 +8,14 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from imigrasi.api.pagination import CursorPagination
-from imigrasi.api.problems import PROBLEM_CONTENT_TYPE
+from plumbing.api.pagination import CursorPagination
+from plumbing.api.problems import PROBLEM_CONTENT_TYPE
 
 
 class TokenScheme(KnoxTokenScheme):
     """Our token authentication is knox's, read more carefully: the schema describes it as knox's."""
 
-    target_class = "imigrasi.api.authentication.TokenAuthentication"
+    target_class = "plumbing.api.authentication.TokenAuthentication"
 
 
 class InvalidParamSerializer(serializers.Serializer):

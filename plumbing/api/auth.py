@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from imigrasi.api.problems import Problem
-from imigrasi.credentials import user_tokens_revoke
+from plumbing.api.problems import Problem
+from plumbing.credentials import user_tokens_revoke
 
 
 class CredentialsSerializer(serializers.Serializer):

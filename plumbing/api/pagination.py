@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 
-from imigrasi.api.problems import Problem
+from plumbing.api.problems import Problem
 
 
 class InvalidCursor(Problem):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 # The session key holding when the session was last written (seconds since the epoch); see
-# imigrasi.middleware.SessionIdleMiddleware.
+# plumbing.middleware.SessionIdleMiddleware.
 SESSION_SEEN_KEY = "_seen"
 
 _CREDENTIAL_FIELDS = frozenset({"password", "is_active"})
@@ -53,6 +53,6 @@ def _stamp_session_on_login(sender: type, request: HttpRequest, user: AbstractBa
 
 def credentials_signals_connect() -> None:
     pre_save.connect(
-        _revoke_tokens_on_credential_change, sender=get_user_model(), dispatch_uid="imigrasi.credentials.tokens"
+        _revoke_tokens_on_credential_change, sender=get_user_model(), dispatch_uid="plumbing.credentials.tokens"
     )
-    user_logged_in.connect(_stamp_session_on_login, dispatch_uid="imigrasi.credentials.session")
+    user_logged_in.connect(_stamp_session_on_login, dispatch_uid="plumbing.credentials.session")

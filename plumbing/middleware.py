@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from imigrasi.api.problems import problem_response
-from imigrasi.credentials import SESSION_SEEN_KEY
-from imigrasi.origin import origin_scope
+from plumbing.api.problems import problem_response
+from plumbing.credentials import SESSION_SEEN_KEY
+from plumbing.origin import origin_scope
 
 NUL = "\x00"
 # Query parameters that name an office or a region: the field reading one refuses a NUL itself,
@@ -121,7 +121,7 @@ class RefuseLargeBodyMiddleware:
 
 
 class OriginMiddleware:
-    """Each request is the origin of the changes it makes (``imigrasi.origin``).
+    """Each request is the origin of the changes it makes (``plumbing.origin``).
 
     Placed before pghistory's middleware so that the request's history context is opened here,
     once, and everything the request changes, a task it runs in-process included, names it.
@@ -141,7 +141,7 @@ class SessionIdleMiddleware:
     Django expires a session that age after it was last saved; this keeps an active session alive
     by saving it again, at most once a ``SESSION_TOUCH_INTERVAL``, instead of on every request
     (``SESSION_SAVE_EVERY_REQUEST`` would add a write to every page). The login stamps the session
-    (imigrasi.credentials), so a fresh session is not written twice. Requests without a session
+    (plumbing.credentials), so a fresh session is not written twice. Requests without a session
     cookie (API tokens) are left alone.
     """
 
