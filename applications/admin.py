@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from applications.admin_forms import PASSPORT_INPUT_FIELDS, IntakeForm
+from applications.admin_forms import IntakeForm
 from applications.models import Applicant, PassportApplication
 from applications.selectors import applications_visible_to
 from applications.services import application_act
@@ -30,7 +30,6 @@ class PassportApplicationAdmin(PersonalDataAdminMixin, CaseAdmin):
     act_service = staticmethod(application_act)
     intake_form = IntakeForm
     action_labels = {"print": _("Print"), "hand_over": _("Hand over")}
-    action_input_fields = PASSPORT_INPUT_FIELDS
 
     list_display = [
         "reference",

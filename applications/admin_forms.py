@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Applicant, PassportApplication
 from applications.services import APPLICANT_FIELDS, application_submit
-from casework.admin_forms import CaseIntakeForm, InputField
+from casework.admin_forms import CaseIntakeForm
 from plumbing.limits import NOTE_MAX_LENGTH
 
 
@@ -70,8 +70,3 @@ class IntakeForm(CaseIntakeForm):
             priority=data["priority"],
             note=data["note"],
         )
-
-
-PASSPORT_INPUT_FIELDS: dict[str, InputField] = {
-    "passport_number": lambda application: forms.CharField(label=_("passport number"), max_length=9),
-}

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.inputs import AMOUNT_IDR, BILLING_CODE, FINGERPRINTS_REF, PHOTO_REF, REASON, StepInput
 from casework.workflow import Action, Workflow
 from offices.models import Capability
 from offices.roles import Role
@@ -24,6 +25,11 @@ class Status(models.TextChoices):
 
 S = Status
 INTAKE = frozenset({Role.FRONT_DESK, Role.API_CLIENT})
+# The number of the booklet the passport was printed in; the service checks its format.
+PASSPORT_NUMBER = StepInput(
+    "passport_number", _("passport number"), max_length=32, help_text=_("8 or 9 letters and digits.")
+)
+
 BEFORE_PRINTING = (S.SUBMITTED, S.INCOMPLETE, S.VERIFIED, S.PAID, S.BIOMETRICS_CAPTURED, S.INTERVIEWED, S.APPROVED)
 
 # Creating an application is "submit" (sources: none); the express capability is checked then.
@@ -37,14 +43,14 @@ PASSPORT_WORKFLOW = Workflow(
         Action("resubmit", (S.INCOMPLETE,), S.SUBMITTED, frozenset({Role.FRONT_DESK})),
         Action("verify", (S.SUBMITTED,), S.VERIFIED, frozenset({Role.FRONT_DESK})),
         Action(
-            "record_payment", (S.VERIFIED,), S.PAID, frozenset({Role.FRONT_DESK}), inputs=("billing_code", "amount_idr")
+            "record_payment", (S.VERIFIED,), S.PAID, frozenset({Role.FRONT_DESK}), inputs=(BILLING_CODE, AMOUNT_IDR)
         ),
         Action(
             "capture_biometrics",
             (S.PAID,),
             S.BIOMETRICS_CAPTURED,
             frozenset({Role.BIOMETRIC_OPERATOR}),
-            inputs=("photo_ref", "fingerprints_ref"),
+            inputs=(PHOTO_REF, FINGERPRINTS_REF),
         ),
         Action("interview", (S.BIOMETRICS_CAPTURED,), S.INTERVIEWED, frozenset({Role.INTERVIEWER})),
         Action(
@@ -63,7 +69,7 @@ PASSPORT_WORKFLOW = Workflow(
             S.REJECTED,
             frozenset({Role.ADJUDICATOR}),
             notify="rejected",
-            inputs=("reason",),
+            inputs=(REASON,),
         ),
         Action(
             "print",
@@ -72,14 +78,14 @@ PASSPORT_WORKFLOW = Workflow(
             frozenset({Role.PRINT_OPERATOR}),
             capability=Capability.PRINTING,
             notify="ready_for_pickup",
-            inputs=("passport_number",),
+            inputs=(PASSPORT_NUMBER,),
         ),
         Action("hand_over", (S.PRINTED,), S.ISSUED, frozenset({Role.HANDOVER_OFFICER})),
-        Action("cancel", BEFORE_PRINTING, S.CANCELLED, INTAKE, notify="cancelled", inputs=("reason",)),
+        Action("cancel", BEFORE_PRINTING, S.CANCELLED, INTAKE, notify="cancelled", inputs=(REASON,)),
         # System only (no role holds it): the beat tasks cancel applications left incomplete for
         # 14 days and passports printed but not collected within 30 days, voiding the number.
         # It is the one edge out of "printed" besides hand-over.
-        Action("expire", (S.INCOMPLETE, S.PRINTED), S.CANCELLED, frozenset(), notify="cancelled", inputs=("reason",)),
+        Action("expire", (S.INCOMPLETE, S.PRINTED), S.CANCELLED, frozenset(), notify="cancelled", inputs=(REASON,)),
     ]
 )
 

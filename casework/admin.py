@@ -25,14 +25,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from casework.admin_forms import (
-    CASE_INPUT_FIELDS,
-    ActionForm,
-    CaseIntakeForm,
-    InputField,
-    form_errors_from,
-    outage_refusal,
-)
+from casework.admin_forms import ActionForm, CaseIntakeForm, form_errors_from, outage_refusal
 from casework.history import case_timeline
 from casework.models import Attribution, Case, Notification, version_parse
 from casework.selectors import case_held_by
@@ -127,7 +120,6 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Who may take a case in through the admin: API clients submit through the API only.
     intake_roles: frozenset[str] = frozenset({Role.FRONT_DESK})
     action_labels: Mapping[str, str] = {}
-    action_input_fields: Mapping[str, InputField] = {}
     add_fieldsets: list = []
     change_fieldsets: list = []
 
@@ -223,10 +215,6 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return {**ACTION_LABELS, **self.action_labels}
 
     @cached_property
-    def input_fields(self) -> dict[str, InputField]:
-        return {**CASE_INPUT_FIELDS, **self.action_input_fields}
-
-    @cached_property
     def status_labels(self) -> dict[str, str]:
         return dict(self.model._meta.get_field("status").flatchoices)
 
@@ -302,7 +290,7 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         change_url = self._change_url(case)
         label = self.labels[step.name]
         if request.method == "POST":
-            form = ActionForm(request.POST, case=case, step=step, input_fields=self.input_fields)
+            form = ActionForm(request.POST, case=case, step=step)
             if form.is_valid():
                 try:
                     self.act_service(
@@ -331,7 +319,6 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 initial={"expected_version": version_parse(request.GET.get("version", "")) or case.version},
                 case=case,
                 step=step,
-                input_fields=self.input_fields,
             )
         context = {
             **self.admin_site.each_context(request),

@@ -5,7 +5,7 @@ change the service has not accepted. A kind of case says only what differs: whic
 its intake in, and which inputs its own actions have.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -14,15 +14,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.inputs import StepInput
 from casework.models import Case
 from casework.workflow import Action
 from offices.models import Office
 from offices.outages import OutageActive
 from plumbing.api.problems import Problem
 from plumbing.limits import NOTE_MAX_LENGTH
-
-# Builds the form field of one action input, given the case (for initial values such as the fee).
-InputField = Callable[[Case], forms.Field]
 
 
 def form_errors_from(
@@ -95,18 +93,16 @@ class CaseIntakeForm(forms.ModelForm):
             self.add_error(None, str(refusal.detail))
 
 
-# The inputs of the steps every kind of case has (payment, biometrics, refusals).
-CASE_INPUT_FIELDS: dict[str, InputField] = {
-    "billing_code": lambda case: forms.CharField(
-        label=_("billing code"), max_length=15, help_text=_("The 15-digit billing code (kode billing).")
-    ),
-    "amount_idr": lambda case: forms.IntegerField(label=_("amount paid (Rp)"), min_value=0, initial=case.fee_idr),
-    "photo_ref": lambda case: forms.CharField(label=_("photo reference"), max_length=200),
-    "fingerprints_ref": lambda case: forms.CharField(label=_("fingerprints reference"), max_length=200),
-    "reason": lambda case: forms.CharField(
-        label=_("reason"), max_length=NOTE_MAX_LENGTH, widget=widgets.AdminTextareaWidget(attrs={"rows": 3})
-    ),
-}
+def input_form_field(step_input: StepInput, *, case: Case) -> forms.Field:
+    """The admin form's field of one step input (``casework.inputs``), proposing its value for ``case``."""
+    options: dict[str, Any] = {"label": step_input.label, "help_text": step_input.help_text}
+    if step_input.initial is not None:
+        options["initial"] = step_input.initial(case)
+    if step_input.type is int:
+        return forms.IntegerField(min_value=step_input.min_value, **options)
+    if step_input.paragraph:
+        options["widget"] = widgets.AdminTextareaWidget(attrs={"rows": 3})
+    return forms.CharField(max_length=step_input.max_length, **options)
 
 
 class ActionForm(forms.Form):
@@ -120,14 +116,12 @@ class ActionForm(forms.Form):
         widget=widgets.AdminTextareaWidget(attrs={"rows": 2}),
     )
 
-    def __init__(
-        self, *args: Any, case: Case, step: Action, input_fields: Mapping[str, InputField], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, case: Case, step: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
-        for name in step.inputs:
-            self.fields[name] = input_fields[name](case)
-        self.order_fields([*step.inputs, "note", "expected_version"])
+        for step_input in step.inputs:
+            self.fields[step_input.name] = input_form_field(step_input, case=case)
+        self.order_fields([*step.input_names, "note", "expected_version"])
 
     def inputs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.step.inputs}
+        return {name: self.cleaned_data[name] for name in self.step.input_names}

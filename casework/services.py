@@ -166,7 +166,7 @@ def case_transition(
             refusal = step.check(locked, actor)
             if refusal is not None:
                 raise refusal
-        unexpected = sorted(set(inputs or {}) - set(step.inputs))
+        unexpected = sorted(set(inputs or {}) - set(step.input_names))
         if unexpected:
             # Refused as a field error (400), not a TypeError from the model method (500).
             raise ValidationError(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from casework.inputs import StepInput
 from offices.selectors import user_scope
 from plumbing.api.problems import Problem
 
@@ -28,12 +29,16 @@ class Action:
     capability: str | None = None
     # Event of the applicant notification sent after the action commits, if any.
     notify: str | None = None
-    # Inputs the action takes besides the note, as documented for API clients.
-    inputs: tuple[str, ...] = field(default=())
+    # Inputs the action takes besides the note: the API's fields and the admin form's are made from them.
+    inputs: tuple[StepInput, ...] = field(default=())
     check: ActionCheck | None = None
     # For an action needing a capability: whether a case in one of the sources is waiting for it,
     # beyond its status (None: always). Decides what an outage holds and when a case joined the queue.
     ready: Callable[[Any], bool] | None = None
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(step_input.name for step_input in self.inputs)
 
     @property
     def slug(self) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.errors import ActionForbidden, InvalidTransition
+from casework.inputs import AMOUNT_IDR, BILLING_CODE, FINGERPRINTS_REF, PHOTO_REF, REASON
 from casework.workflow import Action, Workflow
 from offices.models import Capability
 from offices.roles import Role
@@ -72,14 +73,14 @@ PERMIT_WORKFLOW = Workflow(
         Action("resubmit", (S.INCOMPLETE,), S.SUBMITTED, frozenset({Role.FRONT_DESK})),
         Action("verify", (S.SUBMITTED,), S.VERIFIED, frozenset({Role.FRONT_DESK})),
         Action(
-            "record_payment", (S.VERIFIED,), S.PAID, frozenset({Role.FRONT_DESK}), inputs=("billing_code", "amount_idr")
+            "record_payment", (S.VERIFIED,), S.PAID, frozenset({Role.FRONT_DESK}), inputs=(BILLING_CODE, AMOUNT_IDR)
         ),
         Action(
             "capture_biometrics",
             (S.PAID,),
             S.BIOMETRICS_CAPTURED,
             frozenset({Role.BIOMETRIC_OPERATOR}),
-            inputs=("photo_ref", "fingerprints_ref"),
+            inputs=(PHOTO_REF, FINGERPRINTS_REF),
         ),
         Action("interview", (S.BIOMETRICS_CAPTURED,), S.INTERVIEWED, frozenset({Role.INTERVIEWER})),
         # The interview is optional for ITK and ITAS, so approval may follow biometrics directly;
@@ -101,7 +102,7 @@ PERMIT_WORKFLOW = Workflow(
             S.REJECTED,
             frozenset({Role.ADJUDICATOR, Role.NATIONAL_ADMIN}),
             notify="rejected",
-            inputs=("reason",),
+            inputs=(REASON,),
         ),
         # Issuing creates the permit (its card is printed by the print operator, as passports are).
         Action(
@@ -112,6 +113,6 @@ PERMIT_WORKFLOW = Workflow(
             capability=Capability.PERMIT_ISSUANCE,
             notify="issued",
         ),
-        Action("cancel", OPEN, S.CANCELLED, INTAKE, notify="cancelled", inputs=("reason",)),
+        Action("cancel", OPEN, S.CANCELLED, INTAKE, notify="cancelled", inputs=(REASON,)),
     ]
 )

@@ -19,9 +19,14 @@ from applications.models import (
     Service,
     Sex,
 )
-from applications.workflow import Status
+from applications.workflow import PASSPORT_NUMBER, Status
 from casework.api.serializers import ACTION_INPUT_SERIALIZERS as CASE_ACTION_INPUT_SERIALIZERS
-from casework.api.serializers import ActionInputSerializer, CaseCreateSerializer, CaseStateSerializer
+from casework.api.serializers import (
+    ActionInputSerializer,
+    CaseCreateSerializer,
+    CaseStateSerializer,
+    input_serializer_field,
+)
 from casework.validators import birth_date_validate
 from plumbing.limits import ADDRESS_MAX_LENGTH, NOTE_MAX_LENGTH
 
@@ -53,7 +58,7 @@ class ApplicationCreateSerializer(CaseCreateSerializer):
 
 
 class PrintInputSerializer(ActionInputSerializer):
-    passport_number = serializers.CharField(max_length=32, help_text=_("8 or 9 letters and digits."))
+    passport_number = input_serializer_field(PASSPORT_NUMBER)
 
 
 ACTION_INPUT_SERIALIZERS: dict[str, type[ActionInputSerializer]] = {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casework.inputs import AMOUNT_IDR, BILLING_CODE, FINGERPRINTS_REF, PHOTO_REF, REASON, StepInput
 from casework.models import Attribution, Case
 from casework.selectors import case_held_by
 from offices.api.fields import OfficeCodeField
@@ -39,18 +40,25 @@ class ActionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
+def input_serializer_field(step_input: StepInput) -> serializers.Field:
+    """The API's field of one step input (``casework.inputs``); its label stays the field's name."""
+    if step_input.type is int:
+        return serializers.IntegerField(min_value=step_input.min_value, help_text=step_input.help_text or None)
+    return serializers.CharField(max_length=step_input.max_length, help_text=step_input.help_text or None)
+
+
 class RecordPaymentInputSerializer(ActionInputSerializer):
-    billing_code = serializers.CharField(max_length=32, help_text=_("The 15-digit SIMPONI billing code."))
-    amount_idr = serializers.IntegerField(min_value=0, help_text=_("Must equal the application's fee."))
+    billing_code = input_serializer_field(BILLING_CODE)
+    amount_idr = input_serializer_field(AMOUNT_IDR)
 
 
 class CaptureBiometricsInputSerializer(ActionInputSerializer):
-    photo_ref = serializers.CharField(max_length=200, help_text=_("Reference in the biometric store, never an image."))
-    fingerprints_ref = serializers.CharField(max_length=200)
+    photo_ref = input_serializer_field(PHOTO_REF)
+    fingerprints_ref = input_serializer_field(FINGERPRINTS_REF)
 
 
 class ReasonInputSerializer(ActionInputSerializer):
-    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
+    reason = input_serializer_field(REASON)
 
 
 # The bodies of the actions every workflow shares; an action not named here takes only a note.
