@@ -176,6 +176,35 @@ class OutageScope(models.TextChoices):
     OFFICE = "office", _("Office")
 
 
+# Which offices an outage covers: a national outage every office, a region's the offices of that
+# region, an office's that office. This is the one rule, in each form the code needs: a condition on
+# offices or on rows that have one (``outage_coverage``), the outages covering an office
+# (``OutageQuerySet.covering``), an outage in memory (``Outage.covers``) and raw SQL
+# (``outage_covering_sql``); tests/offices/test_outage_coverage.py holds them equal over every scope
+# and every kind of office. Whether an office is in service is not part of it: what acts on the
+# offices an outage covers takes the active ones (``offices.outages.outage_offices``).
+
+
+def outage_coverage(*, scope: str, region_id: int | None, office_id: int | None, prefix: str = "") -> Q:
+    """The offices an outage of ``scope`` covers, as a condition on offices (``prefix`` "") or on
+    rows that have an office (``prefix`` "office__")."""
+    if scope == OutageScope.REGION:
+        return Q(**{f"{prefix}region_id": region_id})
+    if scope == OutageScope.OFFICE:
+        return Q(**{f"{prefix}pk": office_id})
+    return Q()
+
+
+def outage_covering_sql(alias: str) -> str:
+    """``OutageQuerySet.covering`` in SQL, for the outage table aliased ``alias``; it takes the
+    office's id and its region's as the named parameters ``office`` and ``region``."""
+    return (
+        f"({alias}.scope = '{OutageScope.NATIONAL.value}' "
+        f"OR ({alias}.scope = '{OutageScope.REGION.value}' AND {alias}.region_id = %(region)s) "
+        f"OR ({alias}.scope = '{OutageScope.OFFICE.value}' AND {alias}.office_id = %(office)s))"
+    )
+
+
 class OutageQuerySet(models.QuerySet):
     def active(self) -> "OutageQuerySet":
         return self.filter(resolved_at__isnull=True)
@@ -188,12 +217,16 @@ class OutageQuerySet(models.QuerySet):
         """Outages that leave their capabilities up at a share of normal capacity."""
         return self.filter(capacity_percent__isnull=False)
 
-    def covering(self, office: Office) -> "OutageQuerySet":
-        """Outages whose scope includes ``office``."""
+    def covering(self, offices: Office | models.QuerySet[Office]) -> "OutageQuerySet":
+        """Outages whose scope includes ``offices`` (one office, or any office of a queryset)."""
+        if isinstance(offices, Office):
+            region_ids, office_ids = [offices.region_id], [offices.pk]
+        else:
+            region_ids, office_ids = offices.values("region_id"), offices.values("pk")
         return self.filter(
             Q(scope=OutageScope.NATIONAL)
-            | Q(scope=OutageScope.REGION, region_id=office.region_id)
-            | Q(scope=OutageScope.OFFICE, office_id=office.pk)
+            | Q(scope=OutageScope.REGION, region_id__in=region_ids)
+            | Q(scope=OutageScope.OFFICE, office_id__in=office_ids)
         )
 
 
@@ -282,6 +315,10 @@ class Outage(models.Model):
         if self.scope == OutageScope.REGION:
             return self.region_id == office.region_id
         return self.office_id == office.pk
+
+    def coverage(self, *, prefix: str = "") -> Q:
+        """The offices this outage covers, as a condition (``outage_coverage``)."""
+        return outage_coverage(scope=self.scope, region_id=self.region_id, office_id=self.office_id, prefix=prefix)
 
     @property
     def scope_label(self) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
-from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region
+from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region, outage_coverage
 from offices.roles import Role
 from offices.selectors import Scope, user_scope
 from plumbing.api.problems import Problem
@@ -130,22 +130,14 @@ def capability_guard(*, office: Office, capability: str) -> None:
         raise OutageActive(outages=blocking, capability=capability, office=office)
 
 
-def _offices_in(*, scope: str, region: Region | None, office: Office | None) -> QuerySet[Office]:
-    if scope == OutageScope.OFFICE:
-        return Office.objects.filter(pk=office.pk)
-    if scope == OutageScope.REGION:
-        return Office.objects.filter(region=region)
-    return Office.objects.all()
+def _offices_in(*, scope: str, region_id: int | None, office_id: int | None) -> QuerySet[Office]:
+    """The offices in service that an outage of ``scope`` would cover: those it locks and acts on."""
+    return Office.objects.filter(outage_coverage(scope=scope, region_id=region_id, office_id=office_id), is_active=True)
 
 
 def outage_offices(outage: Outage) -> QuerySet[Office]:
-    """The offices ``outage`` covers: all active offices, its region's, or its one office."""
-    offices = Office.objects.filter(is_active=True)
-    if outage.scope == OutageScope.REGION:
-        return offices.filter(region_id=outage.region_id)
-    if outage.scope == OutageScope.OFFICE:
-        return offices.filter(pk=outage.office_id)
-    return offices
+    """The offices in service that ``outage`` covers: all, its region's, or its one office."""
+    return _offices_in(scope=outage.scope, region_id=outage.region_id, office_id=outage.office_id)
 
 
 def outage_can_manage(*, actor: AbstractBaseUser, scope: str, region: Region | None, office: Office | None) -> bool:
@@ -168,7 +160,12 @@ def outage_can_manage(*, actor: AbstractBaseUser, scope: str, region: Region | N
 def _lock_states(*, scope: str, region: Region | None, office: Office | None, capabilities: Iterable[str]) -> None:
     list(
         CapabilityState.objects.select_for_update()
-        .filter(office__in=_offices_in(scope=scope, region=region, office=office), capability__in=list(capabilities))
+        .filter(
+            office__in=_offices_in(
+                scope=scope, region_id=region.pk if region else None, office_id=office.pk if office else None
+            ),
+            capability__in=list(capabilities),
+        )
         .order_by("id")
         .values_list("id", flat=True)
     )

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Count, Min, Q, QuerySet, Value
 
-from offices.models import Office, Outage, OutageScope, Region
+from offices.models import Office, Outage, Region
 from offices.selectors import Scope, overseen_scope
 from recovery.kinds import KINDS, Kind
 
@@ -59,12 +59,7 @@ def backlog_outages(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Outage]:
     outages = Outage.objects.select_related("region", "office")
     if scope.everything:
         return outages
-    offices = Office.objects.filter(scope.filter_for(""))
-    return outages.filter(
-        Q(scope=OutageScope.NATIONAL)
-        | Q(scope=OutageScope.REGION, region_id__in=offices.values("region_id"))
-        | Q(scope=OutageScope.OFFICE, office_id__in=offices.values("pk"))
-    )
+    return outages.covering(Office.objects.filter(scope.filter_for("")))
 
 
 def blocking_outages(*, using: str = DEFAULT_DB_ALIAS) -> list[Outage]:
@@ -75,20 +70,12 @@ def blocking_outages(*, using: str = DEFAULT_DB_ALIAS) -> list[Outage]:
     return list(Outage.objects.using(using).active().blocking().order_by("declared_at", "id"))
 
 
-def _outage_scope(outage: Outage) -> Q:
-    if outage.scope == OutageScope.REGION:
-        return Q(office__region_id=outage.region_id)
-    if outage.scope == OutageScope.OFFICE:
-        return Q(office_id=outage.office_id)
-    return Q()
-
-
 def held_condition(outages: Iterable[Outage]) -> Q:
     """Cases held by any of ``outages``: one term per outage, its offices AND its capabilities."""
     condition = Q(pk__in=[])
     for outage in outages:
         if outage.is_active and not outage.is_degraded:
-            condition |= _outage_scope(outage) & Q(awaiting__in=sorted(outage.capabilities))
+            condition |= outage.coverage(prefix="office__") & Q(awaiting__in=sorted(outage.capabilities))
     return condition
 
 

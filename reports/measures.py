@@ -48,7 +48,7 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Concat
 
 from applications.models import PassportApplication
-from offices.models import Office, Outage, OutageScope
+from offices.models import Office, Outage, outage_covering_sql
 from permits.models import StayPermitApplication
 from recovery.models import CaseKind, Release, ReleaseEntry, ReleaseOffice
 
@@ -209,12 +209,7 @@ def _held(office: Office, start: date, end: date) -> list[tuple[date, str, str, 
     passport_table = PassportApplication._meta.db_table
     permit_table = StayPermitApplication._meta.db_table
     outage_table = Outage._meta.db_table
-    covering = (
-        f"o.resolved_at IS NULL AND o.capacity_percent IS NULL AND ("
-        f"o.scope = '{OutageScope.NATIONAL.value}' "
-        f"OR (o.scope = '{OutageScope.REGION.value}' AND o.region_id = %(region)s) "
-        f"OR (o.scope = '{OutageScope.OFFICE.value}' AND o.office_id = %(office)s))"
-    )
+    covering = f"o.resolved_at IS NULL AND o.capacity_percent IS NULL AND {outage_covering_sql('o')}"
     active = " UNION ALL ".join(
         f"SELECT '{kind}' AS kind, c.id AS case_id, GREATEST(c.ready_at, o.declared_at) AS held_from, "
         f"NULL::timestamptz AS held_until FROM {table} c JOIN {outage_table} o ON {covering} "
