@@ -63,10 +63,6 @@ def user_memberships(user: AbstractBaseUser | AnonymousUser) -> list[Membership]
     return cached
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
-    return {membership.role for membership in user_memberships(user)}
-
-
 def user_scope(user: AbstractBaseUser | AnonymousUser, *, roles: Iterable[str] | None = None) -> Scope:
     """The offices where ``user`` holds any of ``roles``; with ``roles=None`` the offices they may read.
 

@@ -284,13 +284,6 @@ def release_finish(*, release_id: int) -> bool:
     return bool(updated) or Release.objects.filter(pk=release_id, finished_at__isnull=False).exists()
 
 
-def release_run(*, release: Release, chunk_size: int = CHUNK_SIZE) -> None:
-    """The whole job in this process: enlist every office, then date each office's entries."""
-    for part in release_enlist(release=release):
-        release_office_schedule(part_id=part.pk, chunk_size=chunk_size)
-    release_finish(release_id=release.pk)
-
-
 def _check_manager(*, actor: AbstractBaseUser, office: Office) -> None:
     if not user_scope(actor, roles=RELEASE_MANAGERS).contains(office):
         raise PermissionDenied(_("Only the office head or a supervisor of this office may do this."))

@@ -11,6 +11,7 @@ from permits.models import StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status as PermitStatus
 from recovery.models import Release, ReleaseOffice
+from recovery.services import CHUNK_SIZE, release_enlist, release_finish, release_office_schedule
 from tests.applications.service_factories import PassportApplicationFactory
 from tests.permits.factories import intake, moved_to
 
@@ -59,3 +60,10 @@ def permit_held(office: Office, actor, *, passport: str, ready_at: datetime) -> 
 
 def part_of(release: Release, office: Office) -> ReleaseOffice:
     return ReleaseOffice.objects.get(release=release, office=office)
+
+
+def release_run(*, release: Release, chunk_size: int = CHUNK_SIZE) -> None:
+    """The whole release in this process, as its tasks run it: enlist, date each office, finish."""
+    for part in release_enlist(release=release):
+        release_office_schedule(part_id=part.pk, chunk_size=chunk_size)
+    release_finish(release_id=release.pk)

@@ -23,9 +23,9 @@ from recovery.impact import (
 )
 from recovery.kinds import KINDS
 from recovery.models import CaseKind, ReleaseEntry, ReleaseOffice
-from recovery.services import office_daily_capacity, recovery_capacity_set, release_run
+from recovery.services import office_daily_capacity, recovery_capacity_set
 from tests.factories import UserFactory
-from tests.recovery.helpers import held, local, national_outage, permit_held, resolved_on
+from tests.recovery.helpers import held, local, national_outage, permit_held, release_run, resolved_on
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")

@@ -21,9 +21,8 @@ from recovery.services import (
     release_office_pause,
     release_office_resume,
     release_office_schedule,
-    release_run,
 )
-from tests.recovery.helpers import held, local, national_outage, permit_held, resolved_on
+from tests.recovery.helpers import held, local, national_outage, permit_held, release_run, resolved_on
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")

@@ -14,8 +14,8 @@ from offices.outages import outage_declare
 from offices.roles import Role
 from recovery import services
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
-from recovery.services import recovery_capacity_set, release_run
-from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, resolved_on
+from recovery.services import recovery_capacity_set
+from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, release_run, resolved_on
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")

@@ -13,9 +13,9 @@ from offices.outages import outage_declare
 from offices.roles import Role
 from recovery.impact import outage_impact
 from recovery.models import ReleaseEntry, ReleaseOffice
-from recovery.services import release_enlist, release_run
+from recovery.services import release_enlist
 from recovery.withdrawal import RELEASE_WITHDRAWN, release_entries_withdraw
-from tests.recovery.helpers import held, local, national_outage, resolved_on
+from tests.recovery.helpers import held, local, national_outage, release_run, resolved_on
 
 pytestmark = [pytest.mark.usefixtures("late_november_2026"), pytest.mark.django_db]
 
