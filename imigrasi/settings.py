@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "recovery",
     "reports",
 ]
+PGHISTORY_ADMIN_CLASS = "imigrasi.admin_history.EventsAdmin"  # malformed filters refused, not a 500
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
