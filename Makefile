@@ -27,12 +27,12 @@ test: $(VENV)/.dev
 # middle of a release and of a notification batch, and a Redis of the test's own stopped and
 # started again (tests/faults/). Needs redis-server on the PATH.
 test-faults: $(VENV)/.dev
-	$(PY) -m pytest -m faults
+	$(PY) -m pytest -m faults -n 0
 
 # The admin and the Swagger UI in headless Chromium under the Content-Security-Policy
 # (tests/browser/). Needs the distribution's chromium on the PATH.
 test-browser: $(VENV)/.dev
-	$(PY) -m pytest -m browser
+	$(PY) -m pytest -m browser -n 0
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
