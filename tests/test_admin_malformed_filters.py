@@ -29,8 +29,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pghistory import core
 
-from imigrasi.middleware import NAMED_PARAMETERS
 from offices.models import Office
+from plumbing.middleware import NAMED_PARAMETERS
 from tests.factories import OfficeFactory, RegionFactory, UserFactory
 
 OK = HTTPStatus.OK
