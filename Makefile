@@ -34,9 +34,14 @@ test-faults: $(VENV)/.dev
 test-browser: $(VENV)/.dev
 	$(PY) -m pytest -m browser -n 0
 
+# Style, the import layers of docs/design.md (pyproject.toml, [tool.importlinter]) and types. mypy's
+# Django plugin loads the settings: DEBUG=1 accepts the development SECRET_KEY, and a DATABASE_URL
+# it never connects to keeps the embedded PostgreSQL from starting.
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DEBUG=1 DATABASE_URL=$${DATABASE_URL:-postgres://unused/unused} $(VENV)/bin/mypy
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

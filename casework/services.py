@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError
 
 from casework.errors import ActionForbidden, InvalidTransition, PreconditionFailed
 from casework.models import Attribution, Case, CaseStep, Notification, NotificationStatus
+from casework.tasks import notification_send
 from casework.workflow import Workflow
 from offices.outages import capability_guard
 from offices.selectors import user_scope
@@ -215,8 +216,6 @@ def notification_queue(*, notification: Notification) -> Notification:
 
 def notification_enqueue(notification_id: int) -> None:
     """Hand a stored notification to the broker; if the broker is down, the sweep sends it later."""
-    from casework.tasks import notification_send
-
     task_enqueue(notification_send, notification_id)
 
 

@@ -12,6 +12,13 @@ import subprocess
 import sys
 import time
 
+import django
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from imigrasi import embedded_postgres
+
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("PORT", "8000"))
 
@@ -27,8 +34,7 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _banner(broker: str) -> str:
-    from django.conf import settings
-
+    # Imported once Django is set up: the demo imports the models.
     from offices.demo import demo_logins
 
     base = f"http://{HOST}:{PORT}"
@@ -55,13 +61,6 @@ def main() -> int:
             f"Port {PORT} on {HOST} is in use. Stop what runs there, or run with PORT=8001 make run.", file=sys.stderr
         )
         return 1
-
-    import django
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import call_command
-
-    from imigrasi import embedded_postgres
 
     try:
         django.setup()

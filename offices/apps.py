@@ -7,4 +7,5 @@ class OfficesConfig(AppConfig):
     verbose_name = _("Offices and access")
 
     def ready(self) -> None:
-        from offices import signals  # noqa: F401
+        # Imported here: the receivers import the models, which exist only once apps are ready.
+        from offices import signals  # noqa: F401  (connects the receivers)

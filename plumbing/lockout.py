@@ -25,7 +25,7 @@ def lockout_response(
     minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else 0
     detail = _("Too many failed logins: try again in %(minutes)d minutes.") % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        response = problem_response(
+        response: HttpResponse = problem_response(
             request, status_code=status.HTTP_429_TOO_MANY_REQUESTS, code=LOCKED_OUT_CODE, detail=detail
         )
     else:

@@ -71,9 +71,12 @@ def origin_scope(
 
     ``started_by`` is the person (or their id) who started a job; a request's is its user.
     """
-    if started_by is not None and not isinstance(started_by, int):
-        started_by = started_by.pk if started_by.is_authenticated else None
-    origin = Origin(kind=kind, name=name[:200], id=uuid.uuid4().hex, user_id=started_by, request=request)
+    user_id: int | None
+    if started_by is None or isinstance(started_by, int):
+        user_id = started_by
+    else:
+        user_id = started_by.pk if started_by.is_authenticated else None
+    origin = Origin(kind=kind, name=name[:200], id=uuid.uuid4().hex, user_id=user_id, request=request)
     outermost = _current.get() is UNKNOWN
     token = _current.set(origin)
     try:

@@ -10,6 +10,7 @@ with every case dated once and every message stored once; one run twice changes 
 from collections.abc import Iterable
 from datetime import date
 
+from celery import signature
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.services import task_enqueue
+from casework.tasks import notifications_send_batch
 from offices.models import Office, Outage
 from offices.outages import outage_offices
 from offices.roles import Role
@@ -57,9 +59,9 @@ def release_create(*, outage: Outage) -> Release | None:
 
 
 def release_enqueue(*, release_id: int) -> None:
-    from recovery.tasks import release_run_task
-
-    task_enqueue(release_run_task, release_id)
+    # The tasks are named, not imported: recovery.tasks runs this module's functions, so importing
+    # it here would be a cycle. A signature runs in-process like the task itself without a broker.
+    task_enqueue(signature("recovery.tasks.release_run_task"), release_id)
 
 
 def release_enlist(*, release: Release) -> list[ReleaseOffice]:
@@ -220,8 +222,6 @@ def release_office_schedule_chunk(*, part_id: int, chunk_size: int = CHUNK_SIZE)
             part=part, days=dated, action=RELEASE_DATED, started_by_id=part.release.outage.resolved_by_id
         )
         if pending:
-            from casework.tasks import notifications_send_batch
-
             transaction.on_commit(lambda: task_enqueue(notifications_send_batch, pending))
     return True
 
@@ -318,7 +318,6 @@ def release_office_resume(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Re
     Resuming an office that is not paused changes nothing; a finished one is refused like pausing.
     """
     from plumbing.api.problems import Problem
-    from recovery.tasks import release_office_task
 
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
@@ -332,7 +331,7 @@ def release_office_resume(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Re
         if part.paused:
             part.paused = False
             part.save(update_fields=["paused"])
-            transaction.on_commit(lambda: task_enqueue(release_office_task, part.pk))
+            transaction.on_commit(lambda: task_enqueue(signature("recovery.tasks.release_office_task"), part.pk))
     return part
 
 

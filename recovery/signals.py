@@ -14,6 +14,7 @@ from offices.outages import outage_changed, outage_resolved
 from recovery.kinds import KIND_OF_MODEL
 from recovery.models import ReleaseEntry
 from recovery.services import release_create
+from recovery.tasks import backlog_peak_office_task, backlog_peaks_task, release_entries_withdraw_task
 
 
 @receiver(outage_resolved)
@@ -37,8 +38,6 @@ def held_on_declare(sender: type[Outage], outage: Outage, **kwargs: Any) -> None
     them for its peak, and withdraw the dates earlier releases gave those cases."""
     if not outage.is_active or outage.is_degraded:
         return
-    from recovery.tasks import backlog_peaks_task, release_entries_withdraw_task
-
     outage_id = outage.pk
     transaction.on_commit(lambda: task_enqueue(backlog_peaks_task, outage_id))
     transaction.on_commit(lambda: task_enqueue(release_entries_withdraw_task, outage_id))
@@ -58,7 +57,5 @@ def peaks_on_case_change(sender: type, case: Any, **kwargs: Any) -> None:
 
 
 def _peak_count_if_held(office: Office, capability: str) -> None:
-    from recovery.tasks import backlog_peak_office_task
-
     if Outage.objects.active().blocking().covering(office).filter(capabilities__contains=[capability]).exists():
         task_enqueue(backlog_peak_office_task, office.pk)

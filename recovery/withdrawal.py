@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework.services import task_enqueue
+from casework.tasks import notifications_send_batch
 from offices.models import Office, Outage
 from offices.outages import outage_offices
 from recovery.messages import release_messages_store, release_place_free, release_steps_record
@@ -116,7 +117,5 @@ def release_office_withdraw(*, part_id: int, capabilities: list[str], holding: O
         pending = release_messages_store(part=part, days=dated, event="withdrawn")
         release_steps_record(part=part, days=dated, action=RELEASE_WITHDRAWN, started_by_id=holding.declared_by_id)
         if pending:
-            from casework.tasks import notifications_send_batch
-
             transaction.on_commit(lambda: task_enqueue(notifications_send_batch, pending))
     return len(rows)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from celery import signature
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
@@ -61,9 +62,9 @@ def report_download_request(*, user: AbstractBaseUser, report: Report, query: Ma
 
 
 def report_download_enqueue(*, download_id: int) -> None:
-    from reports.tasks import report_download_build_task
-
-    task_enqueue(report_download_build_task, download_id)
+    # Named, not imported: reports.tasks runs this module's build, so importing it here would be a
+    # cycle. A signature runs in-process like the task itself without a broker.
+    task_enqueue(signature("reports.tasks.report_download_build_task"), download_id)
 
 
 class _RefusedQuery(Exception):

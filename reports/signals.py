@@ -15,6 +15,7 @@ from offices.models import Outage
 from offices.outages import outage_changed, outage_offices
 from recovery.models import Release, ReleaseOffice
 from recovery.services import release_dated, release_enlisted
+from reports.tasks import rollup_refresh_task
 
 
 @receiver(case_changed)
@@ -23,8 +24,6 @@ def rollup_on_case_change(sender: type, case: Any, **kwargs: Any) -> None:
 
     Every timestamp a change sets is "now", so only the office's current local day can change.
     """
-    from reports.tasks import rollup_refresh_task
-
     office_id = case.office_id
     day = case.office.local_today().isoformat()
     transaction.on_commit(lambda: task_enqueue(rollup_refresh_task, office_id, day))
@@ -57,8 +56,6 @@ def rollup_on_outage_changed(sender: type[Outage], outage: Outage, **kwargs: Any
 @receiver(release_dated)
 def rollup_on_release_dated(sender: type[ReleaseOffice], part: ReleaseOffice, **kwargs: Any) -> None:
     """Queue, after commit, a refresh of the office's current day, where the dating was recorded."""
-    from reports.tasks import rollup_refresh_task
-
     office_id = part.office_id
     day = part.office.local_today().isoformat()
     transaction.on_commit(lambda: task_enqueue(rollup_refresh_task, office_id, day))
@@ -66,8 +63,6 @@ def rollup_on_release_dated(sender: type[ReleaseOffice], part: ReleaseOffice, **
 
 def _outage_refresh_enqueue(outage_id: int) -> None:
     """One refresh per office the outage covers, from its declaration to its resolution or today."""
-    from reports.tasks import rollup_refresh_task
-
     outage = Outage.objects.get(pk=outage_id)
     for office in outage_offices(outage):
         first = office.local_date(outage.declared_at).isoformat()

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from offices.models import Membership, Office
+from offices.models import Membership, Office, Region
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -25,8 +25,12 @@ class OfficeSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    region = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    office: "serializers.SlugRelatedField[Office]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    region: "serializers.SlugRelatedField[Region]" = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
     scope = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,6 +1,6 @@
 """OpenAPI schema: every operation declares the problem documents it can answer with."""
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
@@ -49,7 +49,7 @@ class ProblemAutoSchema(AutoSchema):
     ``{409: "`invalid-transition`, `outage-active`"}``.
     """
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status_code, description in self._problem_responses().items():
             key = str(status_code)
