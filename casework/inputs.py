@@ -9,23 +9,25 @@ store: the service checks each value's format and reports it with its own code.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plumbing.limits import NOTE_MAX_LENGTH
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @dataclass(frozen=True)
 class StepInput:
     name: str
-    label: str | Promise
+    label: "str | _StrPromise"
     # The value's type: text or a whole number.
     type: type = str
     max_length: int | None = None
     min_value: int | None = None
-    help_text: str | Promise = ""
+    help_text: "str | _StrPromise" = ""
     # A paragraph rather than a word or a code: a text area in the admin.
     paragraph: bool = False
     # The value the admin form proposes for a case, such as the fee for the amount paid.

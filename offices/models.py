@@ -1,6 +1,8 @@
 """Regions, offices and the memberships that give users a role at a scope."""
 
+from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pghistory
@@ -219,6 +221,8 @@ class OutageQuerySet(models.QuerySet):
 
     def covering(self, offices: Office | models.QuerySet[Office]) -> "OutageQuerySet":
         """Outages whose scope includes ``offices`` (one office, or any office of a queryset)."""
+        region_ids: Collection[int] | models.QuerySet[Office, Any]
+        office_ids: Collection[int] | models.QuerySet[Office, Any]
         if isinstance(offices, Office):
             region_ids, office_ids = [offices.region_id], [offices.pk]
         else:

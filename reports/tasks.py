@@ -9,7 +9,6 @@ from reports.downloads import report_download_build, report_downloads_purge
 from reports.services import rollup_refresh, rollups_refresh_held_today
 from reports.weekly import weekly_summaries_send
 
-
 # The lowest priority on the broker (Redis serves 0 first, 9 last): a national outage queues one
 # refresh per office it covered, and the release dating the held cases and telling their applicants,
 # queued in the same moment, goes first; the supervisors' figures follow minutes later at worst.
