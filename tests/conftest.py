@@ -17,7 +17,7 @@ from imigrasi.celery import app
 from offices.models import Office
 from offices.roles import Role
 from offices.services import offices_load
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 # The broker of the real-worker tests: CI sets TEST_CELERY_BROKER_URL, else the local Redis.
 CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"

@@ -31,7 +31,9 @@ from pghistory import core
 
 from offices.models import Office
 from plumbing.middleware import NAMED_PARAMETERS
-from tests.factories import OfficeFactory, RegionFactory, UserFactory
+from tests.support.factories import OfficeFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.slow
 
 OK = HTTPStatus.OK
 INCORRECT_LOOKUP = HTTPStatus.FOUND

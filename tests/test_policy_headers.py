@@ -10,7 +10,7 @@ import pytest
 
 from offices.roles import Role
 from tests.applications.service_factories import PassportApplicationFactory
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def _directives(response) -> dict[str, list[str]]:

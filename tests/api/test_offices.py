@@ -3,7 +3,7 @@
 import pytest
 
 from offices.roles import Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 
 def _codes(response) -> list[str]:

@@ -9,8 +9,7 @@ from django.core.cache import cache
 from applications.models import PassportApplication
 from offices.roles import Role
 from tests.applications.service_factories import PassportApplicationFactory, create_body
-
-PROBLEM = "application/problem+json"
+from tests.support.api import PROBLEM
 
 
 def assert_problem(response, status: int, code: str) -> dict:

@@ -7,9 +7,10 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from tests.support.api import PROBLEM
+
 pytestmark = pytest.mark.django_db
 
-PROBLEM = "application/problem+json"
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 

@@ -31,6 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from imigrasi.wsgi import application
 
+pytestmark = pytest.mark.slow
+
 # The schema as the API serves it: built once, when the module is collected.
 SCHEMA = schemathesis.openapi.from_dict(
     json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))

@@ -13,25 +13,13 @@ from offices.models import Capability, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from tests.applications.service_factories import PassportApplicationFactory, create_body
+from tests.support.api import client_for, invalid_params
 
 URL = "/api/v1/passport-applications/"
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def act(client: APIClient, reference: str, slug: str, body: dict[str, Any] | None = None, **headers: str):
     return client.post(f"{URL}{reference}/{slug}/", body or {}, format="json", headers=headers)
-
-
-def invalid_params(response) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for row in response.json()["invalid_params"]:
-        found.setdefault(row["name"], set()).add(row["code"])
-    return found
 
 
 @pytest.fixture

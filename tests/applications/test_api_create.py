@@ -13,21 +13,9 @@ from offices.outages import outage_declare
 from offices.roles import Role
 from plumbing.models import IdempotencyKey
 from tests.applications.service_factories import applicant_body, create_body
+from tests.support.api import client_for, invalid_params
 
 URL = "/api/v1/passport-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def invalid_params(response) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for row in response.json()["invalid_params"]:
-        found.setdefault(row["name"], set()).add(row["code"])
-    return found
 
 
 @pytest.fixture

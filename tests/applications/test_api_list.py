@@ -12,15 +12,10 @@ from offices.models import Capability, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
 from tests.applications.service_factories import ApplicantFactory, PassportApplicationFactory
+from tests.support.api import client_for
 
 URL = "/api/v1/passport-applications/"
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def references(response) -> list[str]:

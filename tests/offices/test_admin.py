@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from offices.models import Membership
 from offices.roles import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 CHANGELIST = "/admin/offices/membership/"
 

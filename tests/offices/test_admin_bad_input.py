@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from offices.models import Membership
 from offices.roles import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 # Changelists whose model has a ``created_at`` date-time, scoped or not.
 CREATED_AT_CHANGELISTS = [

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from offices.models import Membership
 from offices.roles import OFFICE_ROLES, Role
-from tests.factories import OfficeFactory, RegionFactory, UserFactory
+from tests.support.factories import OfficeFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

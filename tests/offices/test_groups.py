@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from offices.models import Membership
 from offices.roles import GROUP_PERMISSIONS, Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

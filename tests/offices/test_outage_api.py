@@ -12,23 +12,11 @@ from offices.models import Capability, Outage, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
 from tests.applications.service_factories import PassportApplicationFactory
+from tests.support.api import client_for, invalid_params
 
 STATUS = "/api/v1/status/"
 OUTAGES = "/api/v1/outages/"
 PASSPORTS = "/api/v1/passport-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def invalid_params(response) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for row in response.json()["invalid_params"]:
-        found.setdefault(row["name"], set()).add(row["code"])
-    return found
 
 
 def states(response) -> dict[str, str]:

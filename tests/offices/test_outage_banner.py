@@ -16,7 +16,7 @@ from offices.context_processors import outage_banner
 from offices.models import Capability, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve, outages_covering_user
 from offices.roles import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 INDEX = reverse("admin:index")
 OUTAGES = reverse("admin:offices_outage_changelist")

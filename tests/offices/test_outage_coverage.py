@@ -15,7 +15,7 @@ from offices.models import Capability, CapabilityState, Office, Outage, OutageSc
 from offices.outages import outage_offices
 from recovery.backlog import held_condition
 from tests.applications.service_factories import PassportApplicationFactory
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 # The office whose coverage is asked, as it relates to the outage's own office (SMG).
 KINDS_OF_OFFICE = ["its office", "same region", "same region, inactive", "other region"]

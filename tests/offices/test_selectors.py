@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from offices.models import Membership, Office
 from offices.roles import Role
 from offices.selectors import memberships_visible_to, offices_visible_to, offices_with_role, user_scope
-from tests.factories import MembershipFactory, UserFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 
 def _codes(queryset) -> set[str]:

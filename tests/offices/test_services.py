@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from offices.models import Membership
 from offices.roles import ROLES_GRANTED_BY_OFFICE_HEAD, Role
 from offices.services import membership_can_manage, membership_create, membership_delete
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture

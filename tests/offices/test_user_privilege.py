@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from knox.models import AuthToken
 
 from offices.roles import Role
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 ALL_FIELDS = {
     "username": "renamed",

@@ -13,26 +13,14 @@ from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
 from tests.permits.factories import intake, moved_to
+from tests.support.api import client_for, invalid_params
 
 URL = "/api/v1/stay-permit-applications/"
 BILLING_CODE = "820240620000001"
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def act(client: APIClient, reference: str, slug: str, body: dict[str, Any] | None = None, **headers: str):
     return client.post(f"{URL}{reference}/{slug}/", body or {}, format="json", headers=headers)
-
-
-def invalid_params(response) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for row in response.json()["invalid_params"]:
-        found.setdefault(row["name"], set()).add(row["code"])
-    return found
 
 
 @pytest.fixture

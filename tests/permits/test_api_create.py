@@ -5,27 +5,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from offices.roles import Role
 from permits.models import Foreigner, PermitStatus, Sponsor, StayPermitApplication
 from plumbing.models import IdempotencyKey
 from tests.permits.factories import StayPermitFactory, extension_of, intake
+from tests.support.api import client_for, invalid_params
 
 URL = "/api/v1/stay-permit-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def invalid_params(response) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for row in response.json()["invalid_params"]:
-        found.setdefault(row["name"], set()).add(row["code"])
-    return found
 
 
 def body(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -14,14 +14,9 @@ from permits.models import StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
 from tests.permits.factories import StayPermitFactory, extension_of, intake, moved_to
+from tests.support.api import client_for
 
 URL = "/api/v1/stay-permit-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def references(response) -> set[str]:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
 from offices.models import Capability, OutageScope
 from offices.outages import outage_declare
@@ -12,16 +11,11 @@ from permits.models import PermitStatus, PermitType, StayPermit, StayPermitAppli
 from permits.services import permit_application_submit
 from permits.workflow import Status
 from tests.permits.factories import ForeignerFactory, StayPermitFactory, extension_of, moved_to
+from tests.support.api import client_for
 
 URL = "/api/v1/stay-permits/"
 PROTECTED_URL = "/api/v1/stay-permits/protected/"
 FINE_PER_DAY = 1_000_000
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def numbers(response) -> list[str]:

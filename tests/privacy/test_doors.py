@@ -2,22 +2,16 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from offices.roles import Role
 from permits.services import permit_application_submit
 from privacy.models import Door, Outcome, PersonalDataAccess
 from tests.applications.service_factories import ApplicantFactory, PassportApplicationFactory
-from tests.factories import UserFactory
 from tests.permits.factories import StayPermitFactory, intake, sponsor_data
+from tests.support.api import client_for
+from tests.support.factories import UserFactory
 
 API = "/api/v1/passport-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def only_row() -> PersonalDataAccess:

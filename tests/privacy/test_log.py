@@ -17,7 +17,7 @@ from offices.roles import Role
 from privacy.models import Door, Outcome, PersonalDataAccess
 from privacy.services import personal_data_accesses_purge, search_mask
 from privacy.tasks import personal_data_accesses_purge_task
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 NIK = "3374011705900001"
 OTHER_NIK = "3374011705900002"

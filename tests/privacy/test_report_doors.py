@@ -8,7 +8,7 @@ from django.urls import reverse
 from offices.roles import Role
 from privacy.models import Door, Outcome, PersonalDataAccess
 from tests.permits.factories import StayPermitFactory
-from tests.reports.api_helpers import client_for
+from tests.support.api import client_for
 
 STAYS = "/api/v1/reports/protected-stays/"
 

@@ -25,6 +25,7 @@ from recovery.kinds import KINDS
 from tests.applications.service_factories import PassportApplicationFactory
 from tests.permits.factories import intake
 from tests.recovery.helpers import WIB, held
+from tests.support.api import client_for, invalid_param_pairs
 
 BACKLOG = "/api/v1/backlog/"
 CASES = "/api/v1/backlog/cases/"
@@ -92,12 +93,6 @@ def world(smg, sby, member, national_admin) -> dict[str, Any]:
     return {**cases, **outages}
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def national(national_admin) -> APIClient:
     return client_for(national_admin)
@@ -139,13 +134,6 @@ ALL_ROWS = ("sby-passport-central", "smg-passport-central", "smg-passport-printi
 
 def cases_of(world: dict[str, Any], *names: str) -> list[str]:
     return [world[name].reference for name in names]
-
-
-def invalid_params(response) -> list[tuple[str, str]]:
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "invalid"
-    return [(row["name"], row["code"]) for row in response.json()["invalid_params"]]
 
 
 # The selectors --------------------------------------------------------------------------------------
@@ -265,7 +253,7 @@ class TestScope:
         outside = head.get(url, {"office": "SBY"})
         unknown = head.get(url, {"office": "NOPE"})
 
-        assert invalid_params(outside) == invalid_params(unknown) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(outside) == invalid_param_pairs(unknown) == [("office", "does_not_exist")]
         outside_reason = outside.json()["invalid_params"][0]["reason"]
         assert outside_reason.replace("SBY", "NOPE") == unknown.json()["invalid_params"][0]["reason"]
         assert "SBY" not in str(outside.json()).replace(outside_reason, "")
@@ -279,7 +267,7 @@ class TestScope:
         if name == "outage":
             params = {"outage": world["resolved"].pk}  # Surabaya's
 
-        assert invalid_params(head.get(BACKLOG, params)) == [(name, "does_not_exist")]
+        assert invalid_param_pairs(head.get(BACKLOG, params)) == [(name, "does_not_exist")]
 
     @pytest.mark.parametrize("url", [BACKLOG, CASES])
     def test_front_desk_staff_do_not_read_the_backlog(self, world, smg, member, url):
@@ -313,7 +301,7 @@ class TestBadInput:
         ],
     )
     def test_refused_with_the_parameter_named(self, world, national, url, params, expected):
-        assert invalid_params(national.get(url, params)) == expected
+        assert invalid_param_pairs(national.get(url, params)) == expected
 
 
 # GET /api/v1/backlog/cases/ -------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from recovery.impact import (
 from recovery.kinds import KINDS
 from recovery.models import CaseKind, ReleaseEntry, ReleaseOffice
 from recovery.services import office_daily_capacity, recovery_capacity_set
-from tests.factories import UserFactory
 from tests.recovery.helpers import held, local, national_outage, permit_held, release_run, resolved_on
+from tests.support.api import client_for
+from tests.support.factories import UserFactory
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")
@@ -34,12 +35,6 @@ TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
 START = local(date(2026, 12, 1))
 # The outage's capabilities, as declared: sorted.
 CAPABILITIES = [Capability.CENTRAL_RECORDS, Capability.PERMIT_ISSUANCE, Capability.PRINTING]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def url(outage: Outage) -> str:

@@ -11,8 +11,8 @@ from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
 from recovery.models import ReleaseEntry
-from tests.factories import UserFactory
 from tests.recovery.helpers import held, local, national_outage, release_run, resolved_on
+from tests.support.factories import UserFactory
 
 CHANGELIST = reverse("admin:recovery_outageimpact_changelist")
 TUESDAY = date(2026, 12, 22)

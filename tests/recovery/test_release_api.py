@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
 from applications.services import application_act
 from offices.models import Office, OutageScope
@@ -13,6 +12,7 @@ from recovery import services
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry
 from recovery.services import recovery_capacity_set
 from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, permit_held, release_run, resolved_on
+from tests.support.api import client_for
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")
@@ -28,12 +28,6 @@ def release_url(outage_id: int) -> str:
 
 def action_url(outage_id: int, office_code: str, action: str) -> str:
     return f"/api/v1/outages/{outage_id}/release/offices/{office_code}/{action}/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def problem(response, status_code: int, code: str) -> dict:

@@ -2,13 +2,7 @@
 
 from typing import Any
 
-from rest_framework.test import APIClient
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
+from tests.support.api import client_for
 
 
 def report_get(user, slug: str, **params: Any):
@@ -24,11 +18,3 @@ def report_rows(user, slug: str, **params: Any) -> list[dict[str, Any]]:
     body = response.json()
     assert body["count"] == len(body["results"]), "the fixture fits on one page"
     return body["results"]
-
-
-def invalid_params(response) -> list[tuple[str, str]]:
-    """The (field, code) pairs of a 400 problem."""
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "invalid"
-    return [(row["name"], row["code"]) for row in response.json()["invalid_params"]]

@@ -3,7 +3,8 @@
 import pytest
 
 from offices.roles import Role
-from tests.reports.api_helpers import client_for, invalid_params, report_get
+from tests.reports.api_helpers import report_get
+from tests.support.api import client_for, invalid_param_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -16,19 +17,19 @@ def test_a_report_filter_with_a_nul_is_refused_on_its_field_like_an_unknown_code
     unknown = report_get(national_admin, "office-daily", **{field: "XYZ" if field == "office" else "99"})
     response = report_get(national_admin, "office-daily", **params)
 
-    assert invalid_params(response) == invalid_params(unknown) == [(field, "does_not_exist")]
+    assert invalid_param_pairs(response) == invalid_param_pairs(unknown) == [(field, "does_not_exist")]
     assert "\x00" not in response.content.decode()
 
 
 def test_the_backlog_refuses_a_nul_office_on_its_field(smg, national_admin):
     response = client_for(national_admin).get("/api/v1/backlog/", {"office": "SMG\x00"})
-    assert invalid_params(response) == [("office", "does_not_exist")]
+    assert invalid_param_pairs(response) == [("office", "does_not_exist")]
 
 
 def test_a_case_list_refuses_a_nul_office_on_its_field(smg, member):
     desk = member(Role.FRONT_DESK, office=smg)
     response = client_for(desk).get("/api/v1/passport-applications/", {"office": "SMG\x00"})
-    assert [name for name, _code in invalid_params(response)] == ["office"]
+    assert [name for name, _code in invalid_param_pairs(response)] == ["office"]
 
 
 def test_a_nul_in_another_parameter_is_still_a_malformed_request(smg, national_admin):

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from offices.roles import Role
 from reports.models import DailyRollup
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
+from tests.support.api import client_for, invalid_param_pairs
 
 MARCH_2 = date(2026, 3, 2)
 MARCH_3 = date(2026, 3, 3)
@@ -126,10 +127,10 @@ class TestScope:
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=rollup["SBY"].region)
         outside = report_get(supervisor, "office-daily", office="SMG")
         unknown = report_get(supervisor, "office-daily", office="XYZ")
-        assert invalid_params(outside) == invalid_params(unknown) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(outside) == invalid_param_pairs(unknown) == [("office", "does_not_exist")]
         assert "Semarang" not in outside.content.decode()
         region = report_get(supervisor, "office-daily", region=rollup["SMG"].region.code)
-        assert invalid_params(region) == [("region", "does_not_exist")]
+        assert invalid_param_pairs(region) == [("region", "does_not_exist")]
 
     @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.ADJUDICATOR])
     def test_office_staff_read_no_reports(self, rollup, member, role):
@@ -144,13 +145,13 @@ class TestScope:
 class TestBadInput:
     def test_a_reversed_range(self, rollup, national_admin):
         response = report_get(national_admin, "office-daily", start="2026-03-10", end="2026-03-09")
-        assert invalid_params(response) == [("end", "range-reversed")]
+        assert invalid_param_pairs(response) == [("end", "range-reversed")]
 
     def test_two_years_or_more(self, rollup, national_admin):
         just_under = report_get(national_admin, "office-daily", start="2024-03-10", end="2026-03-09")
         assert just_under.status_code == 200
         response = report_get(national_admin, "office-daily", start="2024-03-10", end="2026-03-10")
-        assert invalid_params(response) == [("end", "range-too-long")]
+        assert invalid_param_pairs(response) == [("end", "range-too-long")]
 
     def test_a_start_alone_after_today_is_a_reversed_range_of_one_day(self, rollup, national_admin):
         tomorrow = timezone.localdate() + timedelta(days=1)
@@ -158,7 +159,7 @@ class TestBadInput:
 
     def test_an_office_outside_the_region(self, rollup, national_admin):
         response = report_get(national_admin, "office-daily", region=rollup["SBY"].region.code, office="SMG")
-        assert invalid_params(response) == [("office", "office-not-in-region")]
+        assert invalid_param_pairs(response) == [("office", "office-not-in-region")]
 
     @pytest.mark.parametrize(
         ("params", "expected"),
@@ -172,7 +173,7 @@ class TestBadInput:
         ],
     )
     def test_field_errors(self, rollup, national_admin, params, expected):
-        assert invalid_params(report_get(national_admin, "office-daily", **params)) == expected
+        assert invalid_param_pairs(report_get(national_admin, "office-daily", **params)) == expected
 
     def test_a_page_past_the_last(self, rollup, national_admin):
         response = report_get(national_admin, "office-daily", page=9, **MARCH)

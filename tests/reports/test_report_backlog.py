@@ -7,8 +7,9 @@ import pytest
 from applications.workflow import Status
 from offices.roles import Role
 from permits.models import StayPermitApplication
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
 from tests.reports.helpers import passport, permit
+from tests.support.api import client_for, invalid_param_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ class TestTypeFilters:
 
     def test_an_unknown_type(self, backlog, national_admin):
         response = report_get(national_admin, "backlog", permit_type="KITAS")
-        assert invalid_params(response) == [("permit_type", "invalid_choice")]
+        assert invalid_param_pairs(response) == [("permit_type", "invalid_choice")]
 
 
 class TestScope:
@@ -145,12 +146,12 @@ class TestScope:
 
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, backlog, member, offices):
         head = member(Role.OFFICE_HEAD, office=offices["DPS"])
-        assert invalid_params(report_get(head, "backlog", office="SMG")) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(report_get(head, "backlog", office="SMG")) == [("office", "does_not_exist")]
 
 
 def test_a_report_specific_parameter_of_another_report_is_unknown(backlog, national_admin):
     response = report_get(national_admin, "backlog", capability="printing")
-    assert invalid_params(response) == [("capability", "unknown-parameter")]
+    assert invalid_param_pairs(response) == [("capability", "unknown-parameter")]
 
 
 def test_the_query_count_does_not_grow_with_the_offices(offices, member, national_admin, django_assert_num_queries):

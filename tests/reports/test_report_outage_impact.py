@@ -13,8 +13,9 @@ from offices.roles import Role
 from recovery.models import ReleaseEntry
 from recovery.services import release_enlist
 from tests.recovery.helpers import held, local, national_outage, resolved_on
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
 from tests.reports.helpers import utc
+from tests.support.api import client_for, invalid_param_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -181,13 +182,13 @@ class TestScope:
 
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, outages, member, offices):
         head = member(Role.OFFICE_HEAD, office=offices["SBY"])
-        assert invalid_params(report_get(head, "outage-impact", office="SMG")) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(report_get(head, "outage-impact", office="SMG")) == [("office", "does_not_exist")]
 
 
 @pytest.mark.parametrize("name", ["application_type", "permit_type"])
 def test_no_type_filter_applies(outages, national_admin, name):
     response = report_get(national_admin, "outage-impact", **{name: "new" if name == "application_type" else "ITAS"})
-    assert invalid_params(response) == [(name, "unknown-parameter")]
+    assert invalid_param_pairs(response) == [(name, "unknown-parameter")]
 
 
 def test_the_query_count_grows_with_neither_offices_nor_outages(

@@ -9,8 +9,9 @@ from offices.roles import Role
 from permits.models import Foreigner, PermitStatus, StayPermitApplication
 from permits.services import permit_application_submit
 from tests.permits.factories import ForeignerFactory, StayPermitFactory, extension_of
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
 from tests.reports.helpers import permit, utc
+from tests.support.api import client_for, invalid_param_pairs
 
 MARCH = {"start": "2026-03-02", "end": "2026-03-31"}
 
@@ -134,7 +135,7 @@ class TestByTypeAndNationality:
 
     def test_an_application_type_is_not_a_filter_of_permits(self, applications, national_admin):
         response = report_get(national_admin, "permits", application_type="new")
-        assert invalid_params(response) == [("application_type", "unknown-parameter")]
+        assert invalid_param_pairs(response) == [("application_type", "unknown-parameter")]
 
     def test_an_office_head_reads_their_office(self, applications, member):
         head = member(Role.OFFICE_HEAD, office=applications["SMG"])
@@ -149,7 +150,7 @@ class TestByTypeAndNationality:
 
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, applications, member):
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=applications["DPS"].region)
-        assert invalid_params(report_get(supervisor, "permits", office="SMG")) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(report_get(supervisor, "permits", office="SMG")) == [("office", "does_not_exist")]
 
     @pytest.mark.parametrize(("more", "rows"), [((), 6), (("SBY", "SKT", "CLP"), 9)], ids=["three", "six"])
     def test_a_fixed_number_of_queries(
@@ -229,7 +230,7 @@ class TestExpiring:
 
     def test_an_application_type_is_not_a_filter(self, expiring, national_admin):
         response = report_get(national_admin, "permits-expiring", application_type="renewal")
-        assert invalid_params(response) == [("application_type", "unknown-parameter")]
+        assert invalid_param_pairs(response) == [("application_type", "unknown-parameter")]
 
     def test_an_office_head_reads_their_office(self, expiring, member):
         head = member(Role.OFFICE_HEAD, office=expiring["offices"]["DPS"])
@@ -242,7 +243,7 @@ class TestExpiring:
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, expiring, member):
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=expiring["offices"]["SMG"].region)
         response = report_get(supervisor, "permits-expiring", office="DPS")
-        assert invalid_params(response) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(response) == [("office", "does_not_exist")]
 
     @pytest.mark.parametrize(("more", "rows"), [((), 4), (("SBY", "SKT", "CLP"), 7)], ids=["two", "five"])
     def test_a_fixed_number_of_queries(self, expiring, national_admin, django_assert_num_queries, more, rows):

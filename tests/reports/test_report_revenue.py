@@ -8,8 +8,9 @@ from applications.fees import passport_fee
 from offices.roles import Role
 from permits.fees import permit_fee
 from reports.services import rollup_refresh
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
 from tests.reports.helpers import passport, permit, utc
+from tests.support.api import client_for, invalid_param_pairs
 
 MARCH = {"start": "2026-03-02", "end": "2026-03-31"}
 
@@ -212,7 +213,7 @@ class TestScope:
 
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, paid, member):
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=paid["SMG"].region)
-        assert invalid_params(report_get(supervisor, "revenue", office="DPS")) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(report_get(supervisor, "revenue", office="DPS")) == [("office", "does_not_exist")]
 
 
 @pytest.mark.parametrize(
@@ -223,7 +224,7 @@ class TestScope:
     ],
 )
 def test_bad_filters(paid, national_admin, params, expected):
-    assert invalid_params(report_get(national_admin, "revenue", **params)) == expected
+    assert invalid_param_pairs(report_get(national_admin, "revenue", **params)) == expected
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from offices.roles import Role
 from recovery.services import release_enlist
 from tests.applications.service_factories import passport_number_next
 from tests.recovery.helpers import local, resolved_on
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
 from tests.reports.helpers import passport, utc
+from tests.support.api import client_for, invalid_param_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -153,12 +154,12 @@ class TestScope:
 
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, breaches, member, offices):
         head = member(Role.OFFICE_HEAD, office=offices["SMG"])
-        assert invalid_params(report_get(head, "sla", office="DPS")) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(report_get(head, "sla", office="DPS")) == [("office", "does_not_exist")]
 
 
 def test_a_permit_type_is_an_unknown_parameter(breaches, national_admin):
     response = report_get(national_admin, "sla", permit_type="ITAS")
-    assert invalid_params(response) == [("permit_type", "unknown-parameter")]
+    assert invalid_param_pairs(response) == [("permit_type", "unknown-parameter")]
 
 
 def test_the_query_count_does_not_grow_with_the_offices(offices, national_admin, django_assert_num_queries):

@@ -11,7 +11,8 @@ from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status
 from tests.permits.factories import StayPermitFactory, extension_of
-from tests.reports.api_helpers import client_for, invalid_params, report_get, report_rows
+from tests.reports.api_helpers import report_get, report_rows
+from tests.support.api import client_for, invalid_param_pairs
 
 
 def ended(office, number, days_ago, **fields):
@@ -114,7 +115,7 @@ def test_a_permit_type_keeps_that_type(stays, national_admin):
 
 def test_an_application_type_is_not_a_filter(stays, national_admin):
     response = report_get(national_admin, "protected-stays", application_type="new")
-    assert invalid_params(response) == [("application_type", "unknown-parameter")]
+    assert invalid_param_pairs(response) == [("application_type", "unknown-parameter")]
 
 
 class TestScope:
@@ -132,7 +133,7 @@ class TestScope:
     def test_an_office_outside_the_scope_is_refused_as_unknown(self, stays, member):
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=stays["offices"]["SMG"].region)
         response = report_get(supervisor, "protected-stays", office="DPS")
-        assert invalid_params(response) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(response) == [("office", "does_not_exist")]
 
 
 @pytest.mark.parametrize(("more", "rows"), [((), 6), (("SBY", "SKT", "CLP"), 12)], ids=["three", "six"])

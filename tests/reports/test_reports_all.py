@@ -18,8 +18,9 @@ from permits.models import PermitStatus
 from reports.registry import REPORTS
 from reports.services import rollup_refresh
 from tests.permits.factories import StayPermitFactory
-from tests.reports.api_helpers import client_for, invalid_params, report_get
+from tests.reports.api_helpers import report_get
 from tests.reports.helpers import passport
+from tests.support.api import client_for, invalid_param_pairs
 
 SLUGS = sorted(REPORTS)
 
@@ -81,25 +82,25 @@ def test_a_fixed_number_of_queries_whatever_the_offices(offices, supervisor, slu
 class TestEveryReport:
     def test_a_reversed_range_is_refused(self, offices, supervisor, slug):
         response = report_get(supervisor, slug, start="2026-03-10", end="2026-03-09")
-        assert invalid_params(response) == [("end", "range-reversed")]
+        assert invalid_param_pairs(response) == [("end", "range-reversed")]
 
     def test_a_range_of_two_years_is_refused(self, offices, supervisor, slug):
         response = report_get(supervisor, slug, start="2024-01-01", end="2026-01-01")
-        assert invalid_params(response) == [("end", "range-too-long")]
+        assert invalid_param_pairs(response) == [("end", "range-too-long")]
 
     def test_dates_outside_the_years_of_the_records_are_refused(self, offices, supervisor, slug):
         early = report_get(supervisor, slug, start="1999-12-31", end="2000-01-01")
         late = report_get(supervisor, slug, start="9999-12-31", end="9999-12-31")
-        assert invalid_params(early) == [("start", "min_value")]
-        assert invalid_params(late) == [("start", "max_value"), ("end", "max_value")]
+        assert invalid_param_pairs(early) == [("start", "min_value")]
+        assert invalid_param_pairs(late) == [("start", "max_value"), ("end", "max_value")]
 
     def test_an_office_outside_the_scope_is_refused_like_an_unknown_one(self, offices, supervisor, slug):
         outside = report_get(supervisor, slug, office="SBY")
         unknown = report_get(supervisor, slug, office="QQQ")
-        assert invalid_params(outside) == invalid_params(unknown) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(outside) == invalid_param_pairs(unknown) == [("office", "does_not_exist")]
 
     def test_an_unknown_parameter_is_refused(self, offices, supervisor, slug):
-        assert invalid_params(report_get(supervisor, slug, sort="office")) == [("sort", "unknown-parameter")]
+        assert invalid_param_pairs(report_get(supervisor, slug, sort="office")) == [("sort", "unknown-parameter")]
 
     def test_office_staff_are_refused(self, offices, member, slug):
         response = report_get(member(Role.FRONT_DESK, office=offices["SMG"]), slug)
@@ -136,9 +137,9 @@ class TestEveryReport:
         else:
             assert [cell.value for cell in load_workbook(io.BytesIO(response.content)).active[1]] == headers
         outside = client.get(f"/api/v1/reports/{slug}/{file_format}/", {"office": "SBY"})
-        assert invalid_params(outside) == [("office", "does_not_exist")]
+        assert invalid_param_pairs(outside) == [("office", "does_not_exist")]
         paged = client.get(f"/api/v1/reports/{slug}/{file_format}/", {"page": "2"})
-        assert invalid_params(paged) == [("page", "unknown-parameter")]
+        assert invalid_param_pairs(paged) == [("page", "unknown-parameter")]
 
 
 def test_the_index_lists_every_report_with_its_filters(offices, supervisor):
