@@ -34,7 +34,7 @@ from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.outages import OutageActive
 from offices.roles import Role
 from offices.selectors import offices_visible_to, offices_with_role, user_scope
-from plumbing.api.problems import Problem
+from plumbing.refusals import Refusal
 
 # Labels of the actions every kind of case has, and of the timeline's system entries; a kind adds
 # its own steps through ``CaseAdmin.action_labels``.
@@ -168,7 +168,7 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     refused.append(f"{case.reference} ({outage_refusal(refusal, office=case.office)})")
                 except ValidationError as error:
                     refused.append(f"{case.reference} ({'; '.join(error.messages)})")
-                except Problem as refusal:
+                except Refusal as refusal:
                     refused.append(f"{case.reference} ({refusal.detail})")
                 else:
                     done += 1
@@ -306,7 +306,7 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 except OutageActive as refusal:
                     messages.error(request, outage_refusal(refusal, office=case.office))
                     return HttpResponseRedirect(change_url)
-                except Problem as refusal:
+                except Refusal as refusal:
                     messages.error(request, str(refusal.detail))
                     return HttpResponseRedirect(change_url)
                 else:

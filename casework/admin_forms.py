@@ -19,8 +19,8 @@ from casework.models import Case
 from casework.workflow import Action
 from offices.models import Office
 from offices.outages import OutageActive
-from plumbing.api.problems import Problem
 from plumbing.limits import NOTE_MAX_LENGTH
+from plumbing.refusals import Refusal
 
 
 def form_errors_from(
@@ -89,7 +89,7 @@ class CaseIntakeForm(forms.ModelForm):
             form_errors_from(self, error, prefixes=self.error_prefixes)
         except OutageActive as refusal:
             self.add_error(self.outage_field, outage_refusal(refusal, office=self.cleaned_data["office"]))
-        except Problem as refusal:
+        except Refusal as refusal:
             self.add_error(None, str(refusal.detail))
 
 

@@ -13,11 +13,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from casework.inputs import StepInput
 from offices.selectors import user_scope
-from plumbing.api.problems import Problem
+from plumbing.refusals import Refusal
 
 # A rule of one action that depends on the case and the actor, beyond status and role: returns
 # the refusal, or None when the action may go ahead.
-ActionCheck = Callable[[Any, AbstractBaseUser | AnonymousUser], Problem | None]
+ActionCheck = Callable[[Any, AbstractBaseUser | AnonymousUser], Refusal | None]
 
 
 @dataclass(frozen=True)

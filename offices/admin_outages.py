@@ -22,8 +22,8 @@ from offices.models import Capability, Outage, OutageScope, Region
 from offices.outages import outage_can_manage, outage_declare, outage_resolve, outages_visible_to
 from offices.roles import Role
 from offices.selectors import offices_visible_to, user_scope
-from plumbing.api.problems import Problem
 from plumbing.limits import NOTE_MAX_LENGTH
+from plumbing.refusals import Refusal
 
 _TARGET_OF_SCOPE = {OutageScope.REGION: "region", OutageScope.OFFICE: "office"}
 
@@ -239,7 +239,7 @@ class OutageAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 outage_resolve(actor=request.user, outage=outage, note=form.cleaned_data["note"])
             except PermissionDenied as denial:
                 messages.error(request, str(denial) or _("You may not resolve this outage."))
-            except Problem as refusal:
+            except Refusal as refusal:
                 messages.error(request, str(refusal.detail))
             else:
                 messages.success(request, _("Outage %(outage)s is resolved.") % {"outage": outage})

@@ -19,12 +19,11 @@ from django.db.models import Q, QuerySet, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from offices.models import Capability, CapabilityState, Office, Outage, OutageScope, Region, outage_coverage
 from offices.roles import Role
 from offices.selectors import Scope, user_scope
-from plumbing.api.problems import Problem
+from plumbing.refusals import Refusal
 
 # How far ahead an announced end may lie. Beyond it the value is a typing slip, not an estimate,
 # and a bound keeps every stored end readable (a year-1 end, moved to UTC, is a year PostgreSQL
@@ -39,10 +38,10 @@ outage_resolved = Signal()
 outage_changed = Signal()
 
 
-class OutageActive(Problem):
+class OutageActive(Refusal):
     """A step was refused because an active outage takes down the capability it needs."""
 
-    status_code = status.HTTP_409_CONFLICT
+    status_code = 409
     default_code = "outage-active"
 
     def __init__(self, *, outages: list[Outage], capability: str, office: Office) -> None:
@@ -229,9 +228,7 @@ def outage_resolve(*, actor: AbstractBaseUser, outage: Outage, note: str = "") -
     if not outage_can_manage(actor=actor, scope=outage.scope, region=outage.region, office=outage.office):
         raise PermissionDenied(_("You may not resolve this outage."))
     if not outage.is_active:
-        raise Problem(
-            _("This outage is already resolved."), "outage-already-resolved", status_code=status.HTTP_409_CONFLICT
-        )
+        raise Refusal(_("This outage is already resolved."), "outage-already-resolved", status_code=409)
     _lock_states(scope=outage.scope, region=outage.region, office=outage.office, capabilities=outage.capabilities)
     outage.resolved_by = actor
     outage.resolved_at = timezone.now()

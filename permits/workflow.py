@@ -13,7 +13,7 @@ from casework.workflow import Action, Workflow
 from offices.models import Capability
 from offices.roles import Role
 from offices.selectors import user_scope
-from plumbing.api.problems import Problem
+from plumbing.refusals import Refusal
 
 
 class Status(models.TextChoices):
@@ -44,7 +44,7 @@ def approval_ready(application: Any) -> bool:
     return not application.interview_required or application.status == S.INTERVIEWED
 
 
-def approval_refusal(application: Any, user: AbstractBaseUser | AnonymousUser) -> Problem | None:
+def approval_refusal(application: Any, user: AbstractBaseUser | AnonymousUser) -> Refusal | None:
     """Why ``user`` may not approve ``application`` now, beyond status and role; None if they may."""
     if not approval_ready(application):
         return InvalidTransition(

@@ -25,6 +25,7 @@ from offices.models import Office, Outage
 from offices.outages import outage_offices
 from offices.roles import Role
 from offices.selectors import user_scope
+from plumbing.refusals import Refusal
 from recovery.capacity import office_slowdowns
 from recovery.kinds import KINDS, Kind
 from recovery.messages import release_messages_store, release_place_free, release_steps_record
@@ -295,13 +296,11 @@ def release_office_pause(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Rel
     Pausing a paused office changes nothing; a finished office has nothing left to pause, and is
     refused (409 ``release-office-finished``) so that the caller is not told it stopped something.
     """
-    from plumbing.api.problems import Problem
-
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
         part = ReleaseOffice.objects.select_for_update().select_related("office").get(pk=part.pk)
         if part.finished_at is not None:
-            raise Problem(
+            raise Refusal(
                 _("This office's part of the release is finished: every case has its date."),
                 "release-office-finished",
                 status_code=409,
@@ -317,13 +316,11 @@ def release_office_resume(*, actor: AbstractBaseUser, part: ReleaseOffice) -> Re
 
     Resuming an office that is not paused changes nothing; a finished one is refused like pausing.
     """
-    from plumbing.api.problems import Problem
-
     _check_manager(actor=actor, office=part.office)
     with transaction.atomic():
         part = ReleaseOffice.objects.select_for_update().select_related("office").get(pk=part.pk)
         if part.finished_at is not None:
-            raise Problem(
+            raise Refusal(
                 _("This office's part of the release is finished: every case has its date."),
                 "release-office-finished",
                 status_code=409,

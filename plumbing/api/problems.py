@@ -17,6 +17,8 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from plumbing.refusals import Refusal
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -54,10 +56,11 @@ _TITLES = {
 
 
 class Problem(exceptions.APIException):
-    """An API error with a stable code and optional extra members for the client.
+    """An error of the API layer itself (a bad cursor, a reused idempotency key) with a stable code.
 
-    Raise it (or a subclass) from views and services; ``extra`` holds fields such as the outage
-    that blocked a transition.
+    Only code under an ``api`` package raises it: services refuse with ``plumbing.refusals.Refusal``,
+    which the exception handler answers with the same document, so that the admin and background
+    jobs never meet a REST framework exception.
     """
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -133,9 +136,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.ValidationError(get_error_detail(exc))
 
     headers: dict[str, str] = {}
-    if isinstance(exc, exceptions.APIException):
+    extra: dict[str, Any] = {}
+    if isinstance(exc, Refusal):
+        status_code, code, detail = exc.status_code, exc.code, exc.detail
+        extra, headers = dict(exc.extra), dict(exc.headers)
+    elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
-        extra: dict[str, Any] = {}
         if isinstance(exc, Problem):
             code, detail, extra, headers = exc.code, exc.detail, dict(exc.extra), dict(exc.headers)
         elif isinstance(exc, exceptions.ValidationError):

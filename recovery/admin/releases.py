@@ -31,7 +31,7 @@ from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import TimeZone
 from offices.outages import outages_visible_to
 from offices.selectors import offices_with_role, user_scope
-from plumbing.api.problems import Problem
+from plumbing.refusals import Refusal
 from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import (
     MAX_EXTRA_CASES,
@@ -187,7 +187,7 @@ class ReleaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
             raise Http404(_("No such office in this release."))
         try:
             act(actor=request.user, part=part)
-        except Problem as refusal:
+        except Refusal as refusal:
             messages.error(request, str(refusal.detail))
         else:
             messages.success(request, done % {"office": part.office.code})
