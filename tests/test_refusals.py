@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.test import APIClient
 
 from applications.services import application_act
 from applications.workflow import Status
@@ -19,15 +18,10 @@ from plumbing import refusals
 from plumbing.api.problems import problem_exception_handler
 from plumbing.refusals import Refusal
 from tests.applications.service_factories import PassportApplicationFactory
+from tests.support.api import client_for
 
 PROBLEM = "application/problem+json"
 APPLICATIONS = "/api/v1/passport-applications/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def approve_over_api(user, application):
