@@ -7,11 +7,11 @@ from django.db.models import Model
 
 from applications.models import PassportApplication
 from applications.notifications import schedule_notifications as passport_schedule_notifications
+from casework.kinds import CaseKind
 from casework.models import Case, Notification
 from offices.models import Capability, Office
 from permits.models import StayPermitApplication
 from permits.notifications import schedule_notifications as permit_schedule_notifications
-from recovery.models import CaseKind
 
 
 @dataclass(frozen=True)

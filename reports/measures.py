@@ -48,9 +48,10 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Concat
 
 from applications.models import PassportApplication
+from casework.kinds import CaseKind
 from offices.models import Office, Outage, OutageScope
 from permits.models import StayPermitApplication
-from recovery.models import CaseKind, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import Release, ReleaseEntry, ReleaseOffice
 
 Key = tuple[date, str, str]
 

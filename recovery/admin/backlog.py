@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casework.kinds import CaseKind
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Office, Region
 from offices.selectors import overseen_scope
 from recovery.backlog import backlog_visible_to, held_cases_visible_to
 from recovery.kinds import KINDS
-from recovery.models import BacklogOffice, CaseKind
+from recovery.models import BacklogOffice
 
 # The capabilities a held case can wait for, in the order of ``Capability``: one column each.
 HELD_CAPABILITIES = [capability for capability in Capability if any(capability in kind.capabilities for kind in KINDS)]

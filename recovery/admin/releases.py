@@ -27,12 +27,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import CappedCountPaginator, ScopedOfficeFilter
+from casework.kinds import CaseKind
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import TimeZone
 from offices.outages import outages_visible_to
 from offices.selectors import offices_with_role, user_scope
 from plumbing.api.problems import Problem
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import (
     MAX_EXTRA_CASES,
     RELEASE_MANAGERS,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
 from applications.workflow import Status as PassportStatus
+from casework.kinds import CaseKind
 from offices.models import Office
 from permits.models import StayPermitApplication
 from permits.workflow import CLOSED as PERMIT_CLOSED
 from permits.workflow import Status as PermitStatus
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database

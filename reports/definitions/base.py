@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils.functional import Promise
 
+from casework.kinds import CaseKind
 from offices.models import Office
-from recovery.models import CaseKind
 from reports.exports import Column, Table
 
 # The two type filters: each narrows one kind of case and leaves the other kind out of the report.
