@@ -11,8 +11,8 @@ The registry is filled when the apps are ready: read it in functions, never at i
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Model, QuerySet
@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import Case, Notification
 from casework.workflow import Workflow
 from offices.models import Office
+
+# The cases a user may see, of one kind: a case outside them is a 404 to that user.
+Selector = Callable[[AbstractBaseUser | AnonymousUser], QuerySet]
 
 
 class CaseKind(models.TextChoices):
@@ -36,9 +39,12 @@ class CaseKind(models.TextChoices):
     PERMIT = "permit", _("Stay permit applications")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CaseKindSpec:
-    """What differs per kind of case; everything else is ``Case`` and the shared services."""
+    """What differs per kind of case; everything else is ``Case`` and the shared services.
+
+    Compared and hashed by identity: a kind is its one registered spec.
+    """
 
     # The stable name: stored in rows, used in query strings and exports ("passport").
     name: str
@@ -62,7 +68,7 @@ class CaseKindSpec:
     message_columns: tuple[str, ...]
     # What the generic API views need: the cases a user sees, intake and action services
     # (``application=``, ``action=``, ``actor=``…), and the serializers.
-    selector: Callable[[Any], QuerySet]
+    selector: Selector
     submit: Callable[..., Case]
     act: Callable[..., Case]
     case_serializer: type
