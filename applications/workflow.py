@@ -91,3 +91,5 @@ PASSPORT_WORKFLOW = Workflow(
 
 # Statuses in which the SLA clock runs (interviewed, not yet printed).
 SLA_OPEN = (S.INTERVIEWED, S.APPROVED)
+# The terminal statuses: a printed passport waiting to be collected is still open.
+CLOSED = (S.ISSUED, S.REJECTED, S.CANCELLED)

@@ -360,7 +360,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets used by several endpoints get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CapabilityEnum": "offices.models.Capability",
-        "CaseKindEnum": "recovery.models.CaseKind",
+        "CaseKindEnum": "casework.kinds.CaseKind",
     },
 }
 

@@ -7,88 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from applications.api.views import (
-    ApplicationActionView,
-    ApplicationDetailView,
-    ApplicationHistoryView,
-    ApplicationListCreateView,
-)
-from casework.api.views import action_views
-from offices.api.outages import OutageListCreateView, OutageResolveView, ServiceStatusView
-from offices.api.views import MeView, OfficeDetailView, OfficeListView
-from permits.api.views import (
-    PermitApplicationActionView,
-    PermitApplicationDetailView,
-    PermitApplicationHistoryView,
-    PermitApplicationListCreateView,
-    StayExceptionListView,
-    StayPermitDetailView,
-    StayPermitListView,
-)
-from plumbing.api.auth import TokenLoginView, TokenLogoutAllView, TokenLogoutView
-from plumbing.api.health import HealthView
 from plumbing.api.problems import problem_response
-from privacy.api.views import PersonalDataAccessListView
 
 admin.site.site_header = _("Imigrasi — case management")
 admin.site.site_title = _("Imigrasi")
 admin.site.index_title = _("Office administration")
 
+# Each app's routes, in the order the schema lists them.
 api_v1 = [
-    path("auth/token/", TokenLoginView.as_view(), name="token-login"),
-    path("auth/logout/", TokenLogoutView.as_view(), name="token-logout"),
-    path("auth/logout-all/", TokenLogoutAllView.as_view(), name="token-logout-all"),
-    path("health/", HealthView.as_view(), name="health"),
-    path("me/", MeView.as_view(), name="me"),
-    path("offices/", OfficeListView.as_view(), name="office-list"),
-    path("offices/<str:code>/", OfficeDetailView.as_view(), name="office-detail"),
-    path("status/", ServiceStatusView.as_view(), name="status"),
-    path("outages/", OutageListCreateView.as_view(), name="outage-list"),
-    path("outages/<int:pk>/resolve/", OutageResolveView.as_view(), name="outage-resolve"),
-    path("passport-applications/", ApplicationListCreateView.as_view(), name="passport-application-list"),
-    path(
-        "passport-applications/<str:reference>/",
-        ApplicationDetailView.as_view(),
-        name="passport-application-detail",
-    ),
-    path(
-        "passport-applications/<str:reference>/history/",
-        ApplicationHistoryView.as_view(),
-        name="passport-application-history",
-    ),
-    # One URL per workflow action (return-documents, verify, …); the system-only "expire" has none.
-    *(
-        path(f"passport-applications/<str:reference>/{slug}/", view, name=f"passport-application-{slug}")
-        for slug, view in action_views(ApplicationActionView)
-    ),
-    path(
-        "stay-permit-applications/",
-        PermitApplicationListCreateView.as_view(),
-        name="stay-permit-application-list",
-    ),
-    path(
-        "stay-permit-applications/<str:reference>/",
-        PermitApplicationDetailView.as_view(),
-        name="stay-permit-application-detail",
-    ),
-    path(
-        "stay-permit-applications/<str:reference>/history/",
-        PermitApplicationHistoryView.as_view(),
-        name="stay-permit-application-history",
-    ),
-    *(
-        path(f"stay-permit-applications/<str:reference>/{slug}/", view, name=f"stay-permit-application-{slug}")
-        for slug, view in action_views(PermitApplicationActionView)
-    ),
-    path("stay-permits/", StayPermitListView.as_view(), name="stay-permit-list"),
-    # Before the detail URL: "protected" would otherwise be taken for a permit number.
-    path("stay-permits/protected/", StayExceptionListView.as_view(), name="stay-exception-list"),
-    path("stay-permits/<str:number>/", StayPermitDetailView.as_view(), name="stay-permit-detail"),
+    path("", include("plumbing.api.urls")),
+    path("", include("offices.api.urls")),
+    path("", include("applications.api.urls")),
+    path("", include("permits.api.urls")),
     path("", include("recovery.api.backlog_urls")),
     path("", include("recovery.api.releases_urls")),
     path("", include("recovery.api.impact_urls")),
     path("", include("reports.api.urls")),
-    path("personal-data-accesses/", PersonalDataAccessListView.as_view(), name="personal-data-access-list"),
+    path("", include("privacy.api.urls")),
 ]
 
 urlpatterns = [

@@ -16,15 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
+from casework.kinds import CaseKind
 from offices.models import Capability, Office, Outage
 from permits.models import StayPermitApplication
-
-
-class CaseKind(models.TextChoices):
-    """The queues an office serves, each at its own daily capacity."""
-
-    PASSPORT = "passport", _("Passport applications")
-    PERMIT = "permit", _("Stay permit applications")
 
 
 @pghistory.track()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.services import case_changed, case_step_left, task_enqueue
 from offices.models import Office, Outage
 from offices.outages import outage_changed, outage_resolved
-from recovery.kinds import KIND_OF_MODEL
+from recovery.kinds import kind_of_model
 from recovery.models import ReleaseEntry
 from recovery.services import release_create
 from recovery.tasks import backlog_peak_office_task, backlog_peaks_task, release_entries_withdraw_task
@@ -24,7 +24,7 @@ def release_on_resolve(sender: type[Outage], outage: Outage, **kwargs: Any) -> N
 
 @receiver(case_step_left)
 def entries_worked(sender: type, case: Any, capability: str, **kwargs: Any) -> None:
-    kind = KIND_OF_MODEL.get(sender)
+    kind = kind_of_model(sender)
     if kind is None:
         return
     ReleaseEntry.objects.filter(**{kind.entry_field: case.pk}, capability=capability, worked_at__isnull=True).update(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
 from applications.workflow import Status as PassportStatus
+from casework.kinds import CaseKind
 from offices.models import Capability, Office, Outage, OutageScope
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.selectors import stay_exceptions
@@ -209,7 +210,8 @@ def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[
 
 def _capacities(office: Office, today: date, outages: list[Outage]) -> OfficeRow:
     """The office's line with today's capacities, each reduced by the slowdowns in force today."""
-    passports, permits = (capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in KINDS)
+    capacities = {kind.name: capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in KINDS}
+    passports, permits = capacities[CaseKind.PASSPORT], capacities[CaseKind.PERMIT]
     return OfficeRow(
         office=office,
         passport_capacity=passports.capacity,

@@ -48,9 +48,11 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Concat
 
 from applications.models import PassportApplication
+from casework.kinds import CaseKind
 from offices.models import Office, Outage, outage_covering_sql
 from permits.models import StayPermitApplication
-from recovery.models import CaseKind, Release, ReleaseEntry, ReleaseOffice
+from recovery.kinds import KINDS
+from recovery.models import Release, ReleaseEntry, ReleaseOffice
 
 Key = tuple[date, str, str]
 
@@ -206,19 +208,19 @@ def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, st
 
 def _held(office: Office, start: date, end: date) -> list[tuple[date, str, str, int]]:
     """The ``held`` measure in one query: hold intervals joined to the days of the range."""
-    passport_table = PassportApplication._meta.db_table
-    permit_table = StayPermitApplication._meta.db_table
     outage_table = Outage._meta.db_table
     covering = f"o.resolved_at IS NULL AND o.capacity_percent IS NULL AND {outage_covering_sql('o')}"
     active = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, c.id AS case_id, GREATEST(c.ready_at, o.declared_at) AS held_from, "
-        f"NULL::timestamptz AS held_until FROM {table} c JOIN {outage_table} o ON {covering} "
+        f"SELECT '{kind.name}' AS kind, c.id AS case_id, GREATEST(c.ready_at, o.declared_at) AS held_from, "
+        f"NULL::timestamptz AS held_until FROM {kind.model._meta.db_table} c JOIN {outage_table} o ON {covering} "
         f"AND c.awaiting = ANY(o.capabilities) WHERE c.office_id = %(office)s AND c.awaiting <> ''"
-        for kind, table in ((CaseKind.PASSPORT.value, passport_table), (CaseKind.PERMIT.value, permit_table))
+        for kind in KINDS
     )
+    # An entry's case: the one foreign key of its kind that is set.
+    entry_case = ", ".join(f"e.{kind.case_column()}" for kind in KINDS)
     sql = f"""
         WITH holds AS (
-            SELECT e.kind, COALESCE(e.passport_application_id, e.permit_application_id) AS case_id,
+            SELECT e.kind, COALESCE({entry_case}) AS case_id,
                    GREATEST(e.ready_at, o.declared_at) AS held_from, o.resolved_at AS held_until
             FROM {ReleaseEntry._meta.db_table} e
             JOIN {ReleaseOffice._meta.db_table} ro ON ro.id = e.release_office_id

@@ -1,7 +1,7 @@
 """Passport applications over the API: intake, reads, every workflow action, the timeline.
 
-The views are the shared case views (``casework.api.views``) set to the passport workflow, its
-selector and services: a case outside the caller's scope is a 404, and the service holds the
+The views are the shared case views (``casework.api.views``) set to the passport kind, which
+brings its workflow, selector, services and serializers: a case outside the caller's scope is a 404, and the service holds the
 rules, the role checks and the outage guard.
 """
 
@@ -9,16 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from applications.api.filters import ApplicationFilter
-from applications.api.serializers import (
-    ACTION_INPUT_SERIALIZERS,
-    ApplicationCreateSerializer,
-    ApplicationSerializer,
-)
-from applications.selectors import applications_visible_to
-from applications.services import application_act, application_submit
-from applications.workflow import PASSPORT_WORKFLOW
 from casework.api.schema import OUTAGE_ACTIVE, RETRY_AFTER
 from casework.api.views import CaseActionView, CaseDetailView, CaseHistoryView, CaseListCreateView
+from casework.kinds import CaseKind
 
 TAGS = ["passport applications"]
 
@@ -26,8 +19,7 @@ TAGS = ["passport applications"]
 class PassportCaseMixin:
     """The passport kind of case: who sees which applications and how one looks."""
 
-    selector = staticmethod(applications_visible_to)
-    case_serializer_class = ApplicationSerializer
+    kind = CaseKind.PASSPORT
     tags = TAGS
 
 
@@ -43,8 +35,6 @@ class PassportCaseMixin:
 class ApplicationListCreateView(PassportCaseMixin, CaseListCreateView):
     """Passport applications in the caller's scope; taking in a new one."""
 
-    submit = staticmethod(application_submit)
-    create_serializer_class = ApplicationCreateSerializer
     filterset_class = ApplicationFilter
     problem_responses_by_method = {
         "POST": {
@@ -65,7 +55,3 @@ class ApplicationHistoryView(PassportCaseMixin, CaseHistoryView):
 
 class ApplicationActionView(PassportCaseMixin, CaseActionView):
     """Take one workflow action on an application; answers with the application as it now is."""
-
-    workflow = PASSPORT_WORKFLOW
-    act = staticmethod(application_act)
-    input_serializers = ACTION_INPUT_SERIALIZERS

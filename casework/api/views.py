@@ -3,13 +3,13 @@
 Views are thin: they parse, look the case up through the kind's ``selector`` (``…_visible_to``,
 so a case outside the caller's scope is a 404, never a 403 that confirms it exists) and call the
 kind's service, which holds the rules, the role checks and the outage guard. A kind of case
-subclasses these and sets its workflow, selector, services and serializers.
+subclasses these and names its kind (``casework.kinds``): the workflow, selector, services and
+serializers come from its registration, so a kind's views add only what documents them.
 """
 
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +27,10 @@ from casework.api.schema import (
     ActionAutoSchema,
     CaseSchema,
 )
-from casework.api.serializers import ACTION_INPUT_SERIALIZERS, ActionInputSerializer, TimelineEntrySerializer
+from casework.api.serializers import ActionInputSerializer, TimelineEntrySerializer
 from casework.errors import PreconditionFailed
 from casework.history import case_timeline
+from casework.kinds import CaseKindSpec, kind_named
 from casework.models import Case, version_parse
 from casework.workflow import Workflow
 from offices.models import Outage
@@ -37,8 +38,6 @@ from offices.outages import outages_active
 from offices.selectors import offices_visible_to
 from plumbing.api.idempotency import idempotent
 from privacy.recording import PersonalDataAPIMixin
-
-Selector = Callable[[AbstractBaseUser | AnonymousUser], QuerySet]
 
 
 def etag(case: Case) -> str:
@@ -66,34 +65,41 @@ class CaseView(PersonalDataAPIMixin, generics.GenericAPIView):
     Every read of a case, its list and its history included, is recorded in the personal-data
     access log (``privacy``), as are refused reads (404, 403).
 
-    ``selector`` is a staticmethod (``staticmethod(applications_visible_to)``).
+    ``kind`` is the registered name of the kind of case (``CaseKind.PASSPORT``).
     """
 
-    selector: ClassVar[Selector]
-    case_serializer_class: ClassVar[type[serializers.Serializer]]
+    kind: ClassVar[str]
     tags: ClassVar[list[str]] = []
     lookup_field = "reference"
     schema = CaseSchema()
 
+    @classmethod
+    def case_kind(cls) -> CaseKindSpec:
+        return kind_named(cls.kind)
+
+    @property
+    def case_serializer_class(self) -> type[serializers.Serializer]:
+        return self.case_kind().case_serializer
+
     def get_queryset(self) -> QuerySet:
-        return self.selector(self.request.user)
+        return self.case_kind().selector(self.request.user)
 
     def case_data(self, case: Case) -> dict[str, Any]:
         return self.case_serializer_class(case, context=self.get_serializer_context()).data
 
 
 class CaseListCreateView(CaseView, generics.ListAPIView):
-    """Cases in the caller's scope; taking in a new one (the workflow's submit).
+    """Cases in the caller's scope; taking in a new one (the workflow's submit, the kind's intake service)."""
 
-    ``submit`` is the kind's intake service; ``create_serializer_class`` a ``CaseCreateSerializer``.
-    """
-
-    submit: ClassVar[Callable[..., Case]]
-    create_serializer_class: ClassVar[type[serializers.Serializer]]
     ordering = "-id"
     post_status = status.HTTP_201_CREATED
     # Set by ``list`` only: a single case read after a write asks for its own outages.
     active_outages: list[Outage] | None = None
+
+    @property
+    def create_serializer_class(self) -> type[serializers.Serializer]:
+        """The body of an intake: a ``CaseCreateSerializer``."""
+        return self.case_kind().create_serializer
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.request is not None and self.request.method == "POST":
@@ -118,7 +124,7 @@ class CaseListCreateView(CaseView, generics.ListAPIView):
     def _create(self, request: Request) -> Response:
         serializer = self.create_serializer_class(data=request.data, offices=offices_visible_to(request.user))
         serializer.is_valid(raise_exception=True)
-        case = self.submit(actor=request.user, **serializer.validated_data)
+        case = self.case_kind().submit(actor=request.user, **serializer.validated_data)
         return Response(self.case_data(case), status=status.HTTP_201_CREATED)
 
 
@@ -155,14 +161,11 @@ class CaseActionView(CaseView):
     """Take one workflow action on a case; answers with the case as it now is.
 
     One URL per action (``as_view(action_name=…)``), so the schema documents each action's body.
-    ``act`` is the kind's action service (``application=``, ``action=``, ``actor=``, ``note=``,
-    ``expected_version=`` and the action's inputs); ``input_serializers`` the bodies of actions
-    that take more than a note.
+    The kind's ``act`` service takes ``application=``, ``action=``, ``actor=``, ``note=``,
+    ``expected_version=`` and the action's inputs; its ``action_input_serializers`` are the bodies
+    of actions that take more than a note.
     """
 
-    workflow: ClassVar[Workflow]
-    act: ClassVar[Callable[..., Case]]
-    input_serializers: ClassVar[dict[str, type[ActionInputSerializer]]] = ACTION_INPUT_SERIALIZERS
     action_name: str = ""
     schema = ActionAutoSchema()
     filter_backends: list = []
@@ -173,8 +176,12 @@ class CaseActionView(CaseView):
         412: _("`precondition-failed`: `If-Match` is stale; the body carries the current `version`"),
     }
 
+    @property
+    def workflow(self) -> Workflow:
+        return self.case_kind().workflow
+
     def get_serializer_class(self) -> type[ActionInputSerializer]:
-        return self.input_serializers.get(self.action_name, ActionInputSerializer)
+        return self.case_kind().action_input_serializers.get(self.action_name, ActionInputSerializer)
 
     @extend_schema(parameters=[IF_MATCH, ETAG, RETRY_AFTER])
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -184,7 +191,7 @@ class CaseActionView(CaseView):
         serializer.is_valid(raise_exception=True)
         inputs = dict(serializer.validated_data)
         note = inputs.pop("note", "")
-        case = self.act(
+        case = self.case_kind().act(
             application=case,
             action=self.action_name,
             actor=request.user,
@@ -200,4 +207,5 @@ def action_views(view: type[CaseActionView]) -> list[tuple[str, Callable[..., An
 
     Actions without roles (``expire``) are the scheduler's alone and have no URL.
     """
-    return [(action.slug, view.as_view(action_name=action.name)) for action in view.workflow if action.roles]
+    workflow = view.case_kind().workflow
+    return [(action.slug, view.as_view(action_name=action.name)) for action in workflow if action.roles]

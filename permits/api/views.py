@@ -1,7 +1,7 @@
 """Stay permits over the API: applications and their workflow, issued permits, stay exceptions.
 
-Application views are the shared case views (``casework.api.views``) set to the permit workflow,
-its selector and services. Permit views read through ``stay_permits_visible_to`` and
+Application views are the shared case views (``casework.api.views``) set to the permit kind, which
+brings its workflow, selector, services and serializers. Permit views read through ``stay_permits_visible_to`` and
 ``stay_exceptions_visible_to``: a permit outside the caller's scope is a 404.
 """
 
@@ -17,42 +17,36 @@ from rest_framework.response import Response
 
 from casework.api.schema import CaseSchema
 from casework.api.views import CaseActionView, CaseDetailView, CaseHistoryView, CaseListCreateView
+from casework.kinds import CaseKind
 from offices.outages import outages_active
 from permits.api.filters import PermitApplicationFilter, StayExceptionFilter, StayPermitFilter
 from permits.api.serializers import (
-    PermitApplicationCreateSerializer,
     StayExceptionSerializer,
-    StayPermitApplicationSerializer,
     StayPermitDetailSerializer,
     StayPermitSerializer,
 )
 from permits.models import StayPermit, StayPermitApplication
 from permits.selectors import (
     foreigner_stay,
-    permit_applications_visible_to,
     stay_exceptions_visible_to,
     stay_of_exception,
     stay_permits_visible_to,
 )
-from permits.services import permit_application_act, permit_application_submit
-from permits.workflow import PERMIT_WORKFLOW
 from privacy.recording import PersonalDataAPIMixin
 
 APPLICATION_TAGS = ["stay permit applications"]
 PERMIT_TAGS = ["stay permits"]
 
 
-def permit_applications_for_api(user: Any) -> QuerySet[StayPermitApplication]:
-    """The applications ``user`` may see, with the permit each issued read in the same query."""
-    return permit_applications_visible_to(user).select_related("issued_permit")
-
-
 class PermitCaseMixin:
     """The stay permit kind of case: who sees which applications and how one looks."""
 
-    selector = staticmethod(permit_applications_for_api)
-    case_serializer_class = StayPermitApplicationSerializer
+    kind = CaseKind.PERMIT
     tags = APPLICATION_TAGS
+
+    def get_queryset(self) -> QuerySet[StayPermitApplication]:
+        """The applications the caller may see, with the permit each issued read in the same query."""
+        return super().get_queryset().select_related("issued_permit")
 
 
 @extend_schema_view(
@@ -68,8 +62,6 @@ class PermitCaseMixin:
 class PermitApplicationListCreateView(PermitCaseMixin, CaseListCreateView):
     """Stay permit applications in the caller's scope; taking in a new one."""
 
-    submit = staticmethod(permit_application_submit)
-    create_serializer_class = PermitApplicationCreateSerializer
     filterset_class = PermitApplicationFilter
     problem_responses_by_method = {
         "POST": {
@@ -90,8 +82,6 @@ class PermitApplicationHistoryView(PermitCaseMixin, CaseHistoryView):
 class PermitApplicationActionView(PermitCaseMixin, CaseActionView):
     """Take one workflow action on an application; ``issue`` also creates the permit."""
 
-    workflow = PERMIT_WORKFLOW
-    act = staticmethod(permit_application_act)
     problem_responses = {
         **CaseActionView.problem_responses,
         403: format_lazy(

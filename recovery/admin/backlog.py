@@ -24,20 +24,20 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casework.kinds import kind_named
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Office, Region
 from offices.selectors import overseen_scope
 from recovery.backlog import backlog_visible_to, held_cases_visible_to
 from recovery.kinds import KINDS
-from recovery.models import BacklogOffice, CaseKind
+from recovery.models import BacklogOffice
 
-# The capabilities a held case can wait for, in the order of ``Capability``: one column each.
-HELD_CAPABILITIES = [capability for capability in Capability if any(capability in kind.capabilities for kind in KINDS)]
 CASES_PER_PAGE = 100
-_KIND_LABELS = dict(CaseKind.choices)
-_STATUS_LABELS = {kind.name: dict(kind.model._meta.get_field("status").choices) for kind in KINDS}
-_CHANGE_URLS = {kind.name: f"admin:{kind.model._meta.app_label}_{kind.model._meta.model_name}_change" for kind in KINDS}
-_VIEW_PERMISSIONS = {kind.name: f"{kind.model._meta.app_label}.view_{kind.model._meta.model_name}" for kind in KINDS}
+
+
+def held_capabilities() -> list[Capability]:
+    """The capabilities a held case can wait for, in the order of ``Capability``: one column each."""
+    return [capability for capability in Capability if any(capability in kind.capabilities for kind in KINDS)]
 
 
 def office_moment(moment: datetime | None, office: Office) -> str:
@@ -96,7 +96,7 @@ class BacklogCapabilityFilter(admin.SimpleListFilter):
     parameter_name = "capability"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
-        return [(capability.value, capability.label) for capability in HELD_CAPABILITIES]
+        return [(capability.value, capability.label) for capability in held_capabilities()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
@@ -123,13 +123,7 @@ def _line(obj: BacklogOffice) -> OfficeBacklog:
 class BacklogOfficeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The offices holding cases, each with its held cases per capability and the oldest."""
 
-    list_display = [
-        "office_display",
-        "region_display",
-        *(_capability_column(capability) for capability in HELD_CAPABILITIES),
-        "total_display",
-        "oldest_display",
-    ]
+    list_display = ["office_display", "region_display", "total_display", "oldest_display"]
     list_display_links = None
     list_filter = [BacklogRegionFilter, BacklogCapabilityFilter]
     list_select_related = ["region"]
@@ -142,6 +136,11 @@ class BacklogOfficeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[BacklogOffice]:
         """The offices of the user's backlog scope: heads, supervisors, national administrators."""
         return BacklogOffice.objects.filter(overseen_scope(request.user).filter_for(""))
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """A column per held capability, after the office: the kinds are known only once the apps are ready."""
+        office, region, *rest = self.list_display
+        return [office, region, *(_capability_column(capability) for capability in held_capabilities()), *rest]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BacklogOffice]:
         """Only the offices holding cases: those are the backlog."""
@@ -226,16 +225,19 @@ class BacklogOfficeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     def _case_line(
         self, request: HttpRequest, row: dict, *, office: Office, held_by: tuple[int, ...], position: int
     ) -> dict[str, Any]:
-        kind = row["kind"]
+        kind = kind_named(row["kind"])
+        meta = kind.model._meta
         url = None
-        if request.user.has_perm(_VIEW_PERMISSIONS[kind]):
-            url = reverse(_CHANGE_URLS[kind], args=[row["id"]], current_app=self.admin_site.name)
+        if request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            url = reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_change", args=[row["id"]], current_app=self.admin_site.name
+            )
         return {
             "position": position,
             "reference": row["reference"],
             "url": url,
-            "kind": _KIND_LABELS.get(kind, kind),
-            "status": _STATUS_LABELS[kind].get(row["status"], row["status"]),
+            "kind": kind.label,
+            "status": dict(meta.get_field("status").choices).get(row["status"], row["status"]),
             "waiting_for": Capability(row["awaiting"]).label,
             "ready_at": office_moment(row["ready_at"], office),
             "held_by": held_by,

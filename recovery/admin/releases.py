@@ -32,7 +32,7 @@ from offices.models import TimeZone
 from offices.outages import outages_visible_to
 from offices.selectors import offices_with_role, user_scope
 from plumbing.refusals import Refusal
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import (
     MAX_EXTRA_CASES,
     RELEASE_MANAGERS,
@@ -40,12 +40,6 @@ from recovery.services import (
     release_office_pause,
     release_office_resume,
 )
-
-# The admin change page of each kind of case, by the entry's kind.
-CASE_CHANGE_URLS = {
-    CaseKind.PASSPORT: "admin:applications_passportapplication_change",
-    CaseKind.PERMIT: "admin:permits_staypermitapplication_change",
-}
 
 
 def _state_label(state: str) -> str:
@@ -299,7 +293,10 @@ class ReleaseEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("case"))
     def case_link(self, obj: ReleaseEntry) -> str:
         case = obj.case
-        url = reverse(CASE_CHANGE_URLS[obj.kind], args=[case.pk], current_app=self.admin_site.name)
+        meta = case._meta
+        url = reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk], current_app=self.admin_site.name
+        )
         return format_html('<a href="{}">{}</a>', url, case.reference)
 
     @admin.display(description=_("ready since"), ordering="ready_at")

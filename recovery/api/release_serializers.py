@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casework.kinds import CaseKind
 from offices.api.fields import OfficeCodeField
 from offices.models import Capability, Office
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import MAX_EXTRA_CASES
 
 RELEASE_OFFICE_STATES = [

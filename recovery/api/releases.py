@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.schema import IDEMPOTENCY_KEY
+from casework.kinds import CaseKind
 from offices.selectors import offices_visible_to, user_scope
 from plumbing.api.idempotency import idempotent
 from recovery.api.release_serializers import (
@@ -30,7 +31,7 @@ from recovery.api.release_serializers import (
     ReleaseQueueEntrySerializer,
     ReleaseSerializer,
 )
-from recovery.models import CaseKind, RecoveryCapacity, ReleaseEntry
+from recovery.models import RecoveryCapacity, ReleaseEntry
 from recovery.selectors import (
     recovery_capacities_visible_to,
     release_of_outage,

@@ -15,21 +15,11 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import PassportApplication
-from applications.workflow import Status as PassportStatus
+from casework.kinds import kinds
 from offices.models import Office
-from permits.models import StayPermitApplication
-from permits.workflow import CLOSED as PERMIT_CLOSED
-from permits.workflow import Status as PermitStatus
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database
-
-PASSPORT = CaseKind.PASSPORT.value
-PERMIT = CaseKind.PERMIT.value
-
-PASSPORT_CLOSED = (PassportStatus.ISSUED, PassportStatus.REJECTED, PassportStatus.CANCELLED)
 
 # (column, lowest age, highest age or None): the age buckets, in days, both ends included.
 BUCKETS = (
@@ -39,18 +29,6 @@ BUCKETS = (
     ("days_31_60", 31, 60),
     ("days_over_60", 61, None),
 )
-
-# Each kind, in the report's order: its table, its type column and its terminal statuses.
-KINDS = {
-    PASSPORT: (PassportApplication, "application_type", PASSPORT_CLOSED),
-    PERMIT: (StayPermitApplication, "permit_type", PERMIT_CLOSED),
-}
-# The rows of a kind follow its workflow: the order its statuses are declared in.
-STATUS_LABELS = {PASSPORT: PassportStatus, PERMIT: PermitStatus}
-STATUS_ORDER = {
-    PASSPORT: {status: index for index, status in enumerate(PassportStatus.values)},
-    PERMIT: {status: index for index, status in enumerate(PermitStatus.values)},
-}
 
 KIND_SQL = """
 SELECT '{kind}' AS kind, c.office_id, c.status, {buckets},
@@ -117,19 +95,19 @@ class BacklogReport(Report):
             "upper": upper,
         }
         parts = []
-        for kind, (model, type_field, closed) in KINDS.items():
-            if not filters.includes(kind):
-                continue
+        # Each registered kind the filters include, in registration order (the report's).
+        included = {spec.name: spec for spec in kinds() if filters.includes(spec.name)}
+        for kind, spec in included.items():
             type_condition = ""
             if filters.type_of(kind):
-                type_condition = f"AND a.{type_field} = %(type_{kind})s"
+                type_condition = f"AND a.{spec.type_field} = %(type_{kind})s"
                 params[f"type_{kind}"] = filters.type_of(kind)
-            params[f"closed_{kind}"] = [str(status) for status in closed]
+            params[f"closed_{kind}"] = [str(status) for status in spec.closed]
             parts.append(
                 KIND_SQL.format(
                     kind=kind,
                     buckets=buckets,
-                    table=model._meta.db_table,
+                    table=spec.model._meta.db_table,
                     offices=Office._meta.db_table,
                     type_condition=type_condition,
                 )
@@ -138,17 +116,23 @@ class BacklogReport(Report):
             cursor.execute(" UNION ALL ".join(parts), params)
             found = cursor.fetchall()
         offices = {office.pk: office for office in filters.offices}
-        kind_order = list(KINDS)
+        kind_order = list(included)
+        # The rows of a kind follow its workflow: the order its statuses are declared in.
+        status_order = {kind: spec.statuses.values for kind, spec in included.items()}
         rows = [
             {
                 "office": offices[office_id].code,
                 "office_name": offices[office_id].name,
                 **dict(zip(names, (kind, status, *counts), strict=True)),
-                "status_label": STATUS_LABELS[kind](status).label,
+                "status_label": included[kind].statuses(status).label,
             }
             for kind, office_id, status, *counts in found
         ]
         return sorted(
             rows,
-            key=lambda row: (row["office"], kind_order.index(row["kind"]), STATUS_ORDER[row["kind"]][row["status"]]),
+            key=lambda row: (
+                row["office"],
+                kind_order.index(row["kind"]),
+                status_order[row["kind"]].index(row["status"]),
+            ),
         )

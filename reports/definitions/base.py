@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils.functional import Promise
 
+from casework.kinds import kind_named
 from offices.models import Office
-from recovery.models import CaseKind
 from reports.exports import Column, Table
 
-# The two type filters: each narrows one kind of case and leaves the other kind out of the report.
-TYPE_FILTERS = {"application_type": CaseKind.PASSPORT.value, "permit_type": CaseKind.PERMIT.value}
+# The type filters, each named after the type column of the kind it narrows (``CaseKindSpec.type_field``):
+# each narrows its kind of case and leaves the other kinds out of the report.
+TYPE_FILTERS = ("application_type", "permit_type")
 
 # The longest range a report covers: ranges are refused from two years on (``reports.filters``).
 MAX_RANGE_YEARS = 2
@@ -53,12 +54,11 @@ class ReportFilters:
         ``application_type=renewal`` shows renewals and no permits; ``permit_type=ITAS`` ITAS and no
         passports; both filters, both kinds each narrowed by its own.
         """
-        named = {TYPE_FILTERS[name] for name in TYPE_FILTERS if getattr(self, name)}
-        return not named or kind in named
+        return not any(getattr(self, name) for name in TYPE_FILTERS) or bool(self.type_of(kind))
 
     def type_of(self, kind: str) -> str | None:
         """The type ``kind`` is narrowed to, if any."""
-        return self.application_type if kind == CaseKind.PASSPORT.value else self.permit_type
+        return getattr(self, kind_named(kind).type_field)
 
     def utc_window(self) -> tuple[datetime, datetime]:
         """Instants that hold every office-local day of the range, in any of the three zones.
@@ -92,8 +92,7 @@ class ReportFilters:
         condition = Q(**{f"{office_field}_id__in": self.office_ids})
         case_type = self.type_of(kind)
         if case_type:
-            field = "application_type" if kind == CaseKind.PASSPORT.value else "permit_type"
-            condition &= Q(**{field: case_type})
+            condition &= Q(**{kind_named(kind).type_field: case_type})
         return condition
 
 

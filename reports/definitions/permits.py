@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from casework.kinds import CaseKind
 from permits.models import StayPermitApplication
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database

@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from casework.kinds import CaseKind
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.selectors import OfficeToday
 from permits.workflow import OPEN
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database

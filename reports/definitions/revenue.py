@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import fees as passport_fees
 from applications.models import ApplicationType, PassportApplication, PassportKind
+from casework.kinds import CaseKind
 from permits import fees as permit_fees
 from permits.models import StayPermitApplication
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database

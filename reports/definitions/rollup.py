@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from recovery.models import CaseKind
+from casework.kinds import CaseKind
 from reports.definitions.base import ReportFilters
 from reports.measures import MEASURES
 from reports.models import DailyRollup

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from casework.kinds import CaseKind
 from offices.outages import outages_active
 from permits.models import StayPermit, StayPermitApplication
 from permits.selectors import StayState, stay_exceptions, stay_of_exception
-from recovery.models import CaseKind
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
 from reports.routers import report_database

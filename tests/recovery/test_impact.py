@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from applications.workflow import Status
 from casework.calendar import is_working_day
+from casework.kinds import CaseKind
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
@@ -22,7 +23,7 @@ from recovery.impact import (
     outages_with_held,
 )
 from recovery.kinds import KINDS
-from recovery.models import CaseKind, ReleaseEntry, ReleaseOffice
+from recovery.models import ReleaseEntry, ReleaseOffice
 from recovery.services import office_daily_capacity, recovery_capacity_set
 from tests.recovery.helpers import held, local, national_outage, permit_held, release_run, resolved_on
 from tests.support.api import client_for

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from applications.services import application_act
 from applications.workflow import Status
 from casework.history import case_timeline
+from casework.kinds import CaseKind
 from casework.models import CaseStep, Notification
 from offices.models import Capability, Office, OutageScope
 from offices.outages import OutageActive, outage_declare, outage_resolve
 from offices.roles import Role
 from plumbing.origin import origin_scope
 from recovery import services
-from recovery.models import CaseKind, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import Release, ReleaseEntry, ReleaseOffice
 from recovery.services import (
     recovery_capacity_set,
     release_office_pause,

@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from applications.services import application_act
 from casework.admin import ScopedOfficeFilter
+from casework.kinds import CaseKind
 from offices.models import Office, OutageScope
 from offices.outages import outage_declare
 from offices.roles import Role
 from recovery import services
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
+from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import recovery_capacity_set
 from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, release_run, resolved_on
 

@@ -5,11 +5,12 @@ from datetime import date, timedelta
 import pytest
 
 from applications.services import application_act
+from casework.kinds import CaseKind
 from offices.models import Office, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from recovery import services
-from recovery.models import CaseKind, RecoveryCapacity, Release, ReleaseEntry
+from recovery.models import RecoveryCapacity, Release, ReleaseEntry
 from recovery.services import recovery_capacity_set
 from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, permit_held, release_run, resolved_on
 from tests.support.api import client_for

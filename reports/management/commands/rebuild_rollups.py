@@ -9,9 +9,8 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from applications.models import PassportApplication
+from casework.kinds import kinds
 from offices.models import Office
-from permits.models import StayPermitApplication
 from reports.measures import LocalDate
 from reports.models import DailyRollup
 from reports.services import rollup_refresh
@@ -85,8 +84,10 @@ class Command(BaseCommand):
     def _first_day(self, office: Office) -> date | None:
         """The office's first local day with a case or a stored rollup row; None without either."""
         days = [
-            model.objects.filter(office=office).aggregate(first=Min(LocalDate(office.timezone, "created_at")))["first"]
-            for model in (PassportApplication, StayPermitApplication)
+            model._default_manager.filter(office=office).aggregate(first=Min(LocalDate(office.timezone, "created_at")))[
+                "first"
+            ]
+            for model in (kind.model for kind in kinds())
         ]
         days.append(DailyRollup.objects.filter(office=office).aggregate(first=Min("day"))["first"])
         days = [day for day in days if day is not None]
