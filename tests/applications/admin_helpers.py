@@ -7,20 +7,15 @@ from applications.models import PassportApplication
 from applications.services import application_act, application_submit
 from offices.models import Office
 from offices.roles import Role
+from tests.applications.service_factories import nik_for
 
 BIRTH_DATE = date(1990, 5, 17)
 BILLING_CODE = "820240620000001"
 
 
-def nik_for(*, birth_date: date = BIRTH_DATE, sex: str = "M", sequence: int = 1, area: str = "337401") -> str:
-    """A NIK of Semarang (33 74 01) that agrees with ``birth_date`` and ``sex``."""
-    day = birth_date.day + (40 if sex == "F" else 0)
-    return f"{area}{day:02d}{birth_date:%m%y}{sequence:04d}"
-
-
 def applicant_data(*, sequence: int = 1, **overrides: Any) -> dict[str, Any]:
     return {
-        "nik": nik_for(sequence=sequence),
+        "nik": nik_for(birth_date=BIRTH_DATE, sex="M", sequence=sequence),
         "full_name": f"Budi Santoso {sequence}",
         "birth_place": "Semarang",
         "birth_date": BIRTH_DATE,

@@ -17,11 +17,12 @@ from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
 from tests.applications.admin_helpers import (
     BILLING_CODE,
+    BIRTH_DATE,
     application_interviewed,
     application_submitted,
     intake_post_data,
-    nik_for,
 )
+from tests.applications.service_factories import nik_for
 
 CHANGELIST = reverse("admin:applications_passportapplication_changelist")
 ADD = reverse("admin:applications_passportapplication_add")
@@ -75,7 +76,7 @@ def test_front_desk_takes_in_an_application_on_the_add_page(client, offices, smg
     assert application.reference.startswith("SMG-")
     assert application.office == offices["SMG"]
     assert application.created_by == smg_front_desk
-    assert application.applicant.nik == nik_for(sequence=1)
+    assert application.applicant.nik == nik_for(birth_date=BIRTH_DATE, sex="M", sequence=1)
     assert application.applicant.phone == "+6281234567890"
     assert application.fee_idr == 950_000
 
@@ -83,7 +84,10 @@ def test_front_desk_takes_in_an_application_on_the_add_page(client, offices, smg
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"nik": nik_for(sex="F")}, "nik"),  # the date part says a woman, the form says a man
+        (
+            {"nik": nik_for(birth_date=BIRTH_DATE, sex="F", sequence=1)},
+            "nik",
+        ),  # the date part says a woman, the form says a man
         ({"channel": "walk_in"}, "priority"),
         ({"application_type": "renewal"}, "previous_passport_number"),
         ({"phone": "12345"}, "phone"),
