@@ -8,6 +8,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: the models and what uses them load only once apps are ready.
+        from applications import reporting
         from applications.api.serializers import (
             ACTION_INPUT_SERIALIZERS,
             ApplicationCreateSerializer,
@@ -41,5 +42,7 @@ class ApplicationsConfig(AppConfig):
                 case_serializer=ApplicationSerializer,
                 create_serializer=ApplicationCreateSerializer,
                 action_input_serializers=ACTION_INPUT_SERIALIZERS,
+                measures=reporting.MEASURES,
+                fee_groups=reporting.fee_groups(),
             )
         )

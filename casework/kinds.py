@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case, Notification
+from casework.reporting import FeeItem, Measure
 from casework.workflow import Workflow
 from offices.models import Office
 
@@ -74,6 +75,10 @@ class CaseKindSpec:
     case_serializer: type
     create_serializer: type
     action_input_serializers: dict[str, type]
+    # What the reports count of the kind (``casework.reporting``): its daily measures, and its
+    # tariff lines in groups, a paid case carrying at most one line of each group.
+    measures: tuple[Measure, ...] = ()
+    fee_groups: tuple[tuple[FeeItem, ...], ...] = ()
 
     def __str__(self) -> str:
         return self.name

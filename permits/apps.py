@@ -11,6 +11,7 @@ class PermitsConfig(AppConfig):
         from casework.api.serializers import ACTION_INPUT_SERIALIZERS
         from casework.kinds import CaseKind, CaseKindSpec, kind_register
         from offices.models import Capability
+        from permits import reporting
         from permits.api.serializers import PermitApplicationCreateSerializer, StayPermitApplicationSerializer
         from permits.models import StayPermitApplication
         from permits.notifications import schedule_notifications
@@ -38,5 +39,7 @@ class PermitsConfig(AppConfig):
                 case_serializer=StayPermitApplicationSerializer,
                 create_serializer=PermitApplicationCreateSerializer,
                 action_input_serializers=ACTION_INPUT_SERIALIZERS,
+                measures=reporting.MEASURES,
+                fee_groups=reporting.fee_groups(),
             )
         )

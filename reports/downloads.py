@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from casework.services import task_enqueue
-from reports.definitions.base import TYPE_FILTERS, Report
+from reports.definitions.base import Report, type_filters
 from reports.exports import xlsx_workbook
 from reports.filters import query_serializer_for, report_filters
 from reports.models import DownloadStatus, ReportDownload
@@ -43,7 +43,7 @@ def download_query(data: Mapping[str, Any]) -> dict[str, str]:
     for name in ("region", "office"):
         if data.get(name) is not None:
             query[name] = data[name].code
-    for name in TYPE_FILTERS:
+    for name in type_filters():
         if data.get(name):
             query[name] = str(data[name])
     return query

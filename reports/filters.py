@@ -5,34 +5,29 @@ the very words of an unknown one, so an error never tells of offices they do not
 default to the report's own range (``Report.default_range``) ending today, Jakarta's date.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Field
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from applications.models import ApplicationType
+from casework.kinds import kinds
 from offices.api.fields import OfficeCodeField, RegionField
 from offices.models import Office, Region
 from offices.selectors import overseen_offices, overseen_regions
-from permits.models import PermitType
-from reports.definitions.base import (
-    EARLIEST_DAY,
-    LATEST_DAY,
-    MAX_RANGE_YEARS,
-    TYPE_FILTERS,
-    Report,
-    ReportFilters,
-)
+from reports.definitions.base import EARLIEST_DAY, LATEST_DAY, MAX_RANGE_YEARS, Report, ReportFilters
 
 DAY_BOUNDS = [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)]
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    """Region, office, dates and types. ``query_serializer_for`` drops the type filters a report lacks."""
+    """Region, office and dates; ``query_serializer_for`` adds the type filters the report understands."""
 
     region = RegionField(
         queryset=Region.objects.none(),
@@ -52,17 +47,6 @@ class ReportQuerySerializer(serializers.Serializer):
         validators=DAY_BOUNDS,
         help_text=_("Last day, included (YYYY-MM-DD), from 2000-01-01 to 2099-12-31."),
     )
-    application_type = serializers.ChoiceField(
-        choices=ApplicationType.choices,
-        required=False,
-        help_text=_("Only passport applications of this type (and no permits, unless permit_type is given)."),
-    )
-    permit_type = serializers.ChoiceField(
-        choices=PermitType.choices,
-        required=False,
-        help_text=_("Only permits of this type (and no passports, unless application_type is given)."),
-    )
-
     # Set by ``query_serializer_for``.
     report: Report
 
@@ -104,10 +88,33 @@ class ReportQuerySerializer(serializers.Serializer):
         return {**attrs, "start": start, "end": end}
 
 
+def _type_column(name: str) -> Field:
+    """The type column ``name`` of the kind it belongs to."""
+    return next(cast(Field, kind.model._meta.get_field(name)) for kind in kinds() if kind.type_field == name)
+
+
+def type_field_label(name: str) -> str | Promise:
+    """The words of the type filter ``name``: its column's (``application type``)."""
+    return _type_column(name).verbose_name
+
+
+def type_filter_field(name: str) -> serializers.ChoiceField:
+    """The filter narrowing the kind whose type column is ``name`` to one of its types."""
+    column = _type_column(name)
+    return serializers.ChoiceField(
+        choices=column.choices or [],
+        required=False,
+        help_text=format_lazy(
+            _("Only {cases} of this type (and no other kind of case, unless its own type filter is given)."),
+            cases=column.model._meta.verbose_name_plural,
+        ),
+    )
+
+
 def query_serializer_for(report: Report) -> type[ReportQuerySerializer]:
-    """The filter serializer of ``report``: without the type filters it does not understand."""
-    dropped = {name: None for name in TYPE_FILTERS if name not in report.type_filters}
-    return type(report.class_name + "ReportQuerySerializer", (ReportQuerySerializer,), {"report": report, **dropped})
+    """The filter serializer of ``report``: with the type filters it understands, and no other."""
+    fields = {name: type_filter_field(name) for name in report.type_filter_names()}
+    return type(report.class_name + "ReportQuerySerializer", (ReportQuerySerializer,), {"report": report, **fields})
 
 
 def report_filters(*, user: AbstractBaseUser | AnonymousUser, report: Report, data: dict[str, Any]) -> ReportFilters:
@@ -121,6 +128,5 @@ def report_filters(*, user: AbstractBaseUser | AnonymousUser, report: Report, da
         offices=tuple(offices),
         start=data["start"],
         end=data["end"],
-        application_type=data.get("application_type") or None,
-        permit_type=data.get("permit_type") or None,
+        types={name: data[name] for name in report.type_filter_names() if data.get(name)},
     )

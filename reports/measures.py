@@ -4,27 +4,8 @@ Every measure is dated by one timestamp of the case, converted to the office's o
 WITA or WIT: ``Office.timezone``) in the database, so a case taken in at 23:30 WIB counts on that
 WIB day while one taken in at the same instant in Denpasar counts on the next WITA day.
 
-Passport applications (``PassportApplication``):
-
-- ``passport_received``, keyed ``application_type:channel`` (``new:appointment``): ``created_at``.
-
-The other passport measures are keyed by ``application_type`` (``renewal``), so that every report
-can be narrowed to one type:
-
-- ``passport_verified``: ``verified_at``; ``passport_biometrics``: ``biometrics_captured_at``;
-- ``passport_approved``: ``approved_at``; ``passport_rejected``: ``rejected_at``;
-- ``passport_printed``: ``printed_at``; ``passport_issued`` (handed over): ``issued_at``;
-- ``passport_cancelled`` (cancelled or expired): ``cancelled_at``;
-- ``sla_met`` / ``sla_breached``: passports printed that day (``printed_at``) whose local print
-  date is on or before / after ``sla_due_date``, as ``PassportApplication.sla_breached`` decides.
-
-Stay permit applications (``StayPermitApplication``), every measure keyed by permit type (``ITAS``):
-
-- ``permit_received``: ``created_at``;
-- ``permit_approved``: ``approved_at``; ``permit_rejected``: ``rejected_at``;
-- ``permit_issued``: ``issued_at``; ``permit_cancelled``: ``cancelled_at``.
-
-Both:
+Each kind of case declares its own measures (``CaseKindSpec.measures``: for passports
+``applications.reporting``, for stay permits ``permits.reporting``). Every kind has besides:
 
 - ``revenue_idr``, keyed kind and type (``passport:new``, ``permit:ITAS``): the sum of ``amount_paid_idr``, by ``paid_at``;
 - ``held``, keyed ``passport`` / ``permit``: the cases held by a blocking outage at the end of the
@@ -43,59 +24,24 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Func, QuerySet, Sum, Value
-from django.db.models.fields import DateField
+from django.db.models import CharField, Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 
-from applications.models import PassportApplication
-from casework.kinds import CaseKind
+from casework.kinds import kinds
+from casework.reporting import LocalDate
 from offices.models import Office, Outage, outage_covering_sql
-from permits.models import StayPermitApplication
 from recovery.kinds import KINDS
 from recovery.models import Release, ReleaseEntry, ReleaseOffice
 
 Key = tuple[date, str, str]
 
-# (measure, timestamp) counted without a key.
-PASSPORT_COUNTS = (
-    ("passport_verified", "verified_at"),
-    ("passport_biometrics", "biometrics_captured_at"),
-    ("passport_approved", "approved_at"),
-    ("passport_rejected", "rejected_at"),
-    ("passport_printed", "printed_at"),
-    ("passport_issued", "issued_at"),
-    ("passport_cancelled", "cancelled_at"),
-)
-PERMIT_COUNTS = (
-    ("permit_approved", "approved_at"),
-    ("permit_rejected", "rejected_at"),
-    ("permit_cancelled", "cancelled_at"),
-)
-MEASURES = (
-    "passport_received",
-    *(measure for measure, _field in PASSPORT_COUNTS),
-    "sla_met",
-    "sla_breached",
-    "permit_received",
-    *(measure for measure, _field in PERMIT_COUNTS),
-    "permit_issued",
-    "revenue_idr",
-    "held",
-)
+# The measures every kind has, after each kind's own.
+SHARED_MEASURES = ("revenue_idr", "held")
 
 
-class LocalDate(Func):
-    """The date of a timestamp column in the office's time zone: ``timezone(zone, column)::date``."""
-
-    function = "timezone"
-    output_field = DateField()
-
-    def __init__(self, zone: str, field: str) -> None:
-        super().__init__(Value(zone), F(field))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, **extra_context)
-        return f"({sql})::date", params
+def measure_names() -> tuple[str, ...]:
+    """Every measure of the rollup: each kind's, in registration order, then the shared ones."""
+    return (*(measure.name for kind in kinds() for measure in kind.measures), *SHARED_MEASURES)
 
 
 def local_bounds(office: Office, start: date, end: date) -> tuple[datetime, datetime]:
@@ -125,83 +71,35 @@ def _grouped(
 def _counted(office: Office, start: date, end: date) -> list[tuple[date, str, str, int]]:
     """Every measure but ``held``, in one query: a UNION ALL of one GROUP BY per measure."""
     bounds = local_bounds(office, start, end)
-    passports = PassportApplication.objects.all()
-    permits = StayPermitApplication.objects.all()
-    passport_type = F("application_type")
-    permit_type = F("permit_type")
     count = Count("pk")
-    parts = [
-        _grouped(
-            passports,
-            office=office,
-            field="created_at",
-            bounds=bounds,
-            measure="passport_received",
-            key=Concat(F("application_type"), Value(":"), F("channel"), output_field=CharField()),
-            value=count,
-        ),
-        *(
-            _grouped(
-                passports, office=office, field=field, bounds=bounds, measure=measure, key=passport_type, value=count
+    parts = []
+    for kind in kinds():
+        cases = kind.model._default_manager.all()
+        case_type = F(kind.type_field)
+        for measure in kind.measures:
+            counted = cases.filter(measure.only(office.timezone)) if measure.only else cases
+            parts.append(
+                _grouped(
+                    counted,
+                    office=office,
+                    field=measure.timestamp,
+                    bounds=bounds,
+                    measure=measure.name,
+                    key=case_type if measure.key is None else measure.key,
+                    value=count,
+                )
             )
-            for measure, field in PASSPORT_COUNTS
-        ),
-        _grouped(
-            passports.filter(sla_due_date__gte=LocalDate(office.timezone, "printed_at")),
-            office=office,
-            field="printed_at",
-            bounds=bounds,
-            measure="sla_met",
-            key=passport_type,
-            value=count,
-        ),
-        _grouped(
-            passports.filter(sla_due_date__lt=LocalDate(office.timezone, "printed_at")),
-            office=office,
-            field="printed_at",
-            bounds=bounds,
-            measure="sla_breached",
-            key=passport_type,
-            value=count,
-        ),
-        _grouped(
-            permits,
-            office=office,
-            field="created_at",
-            bounds=bounds,
-            measure="permit_received",
-            key=permit_type,
-            value=count,
-        ),
-        *(
-            _grouped(permits, office=office, field=field, bounds=bounds, measure=measure, key=permit_type, value=count)
-            for measure, field in PERMIT_COUNTS
-        ),
-        _grouped(
-            permits,
-            office=office,
-            field="issued_at",
-            bounds=bounds,
-            measure="permit_issued",
-            key=permit_type,
-            value=count,
-        ),
-        *(
+        parts.append(
             _grouped(
-                queryset.filter(amount_paid_idr__isnull=False),
+                cases.filter(amount_paid_idr__isnull=False),
                 office=office,
                 field="paid_at",
                 bounds=bounds,
                 measure="revenue_idr",
-                key=Concat(Value(f"{kind}:"), type_field, output_field=CharField()),
+                key=Concat(Value(f"{kind.name}:"), case_type, output_field=CharField()),
                 value=Sum("amount_paid_idr"),
             )
-            for kind, queryset, type_field in (
-                (CaseKind.PASSPORT.value, passports, passport_type),
-                (CaseKind.PERMIT.value, permits, permit_type),
-            )
-        ),
-    ]
+        )
     union = parts[0].union(*parts[1:], all=True)
     return [(row["r_day"], row["r_measure"], row["r_key"], row["r_value"]) for row in union]
 

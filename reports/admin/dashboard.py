@@ -23,10 +23,8 @@ DASHBOARD_RANGE = Report()
 
 
 class DashboardQuerySerializer(ReportQuerySerializer):
-    """Region, office and dates; no type filter: the dashboard counts both kinds of case, whole."""
+    """Region, office and dates; no type filter: the dashboard counts every kind of case, whole."""
 
-    application_type = None
-    permit_type = None
     report = DASHBOARD_RANGE
 
 

@@ -17,15 +17,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from offices.selectors import overseen_offices, overseen_regions
 from privacy.models import Door
 from privacy.services import personal_data_access_record, search_mask
-from reports.definitions.base import TYPE_FILTERS, Report, ReportFilters
+from reports.definitions.base import Report, ReportFilters
 from reports.downloads import report_download_request, report_row_count
 from reports.exports import Table, csv_stream_response, xlsx_response
-from reports.filters import query_serializer_for, report_filters
+from reports.filters import query_serializer_for, report_filters, type_field_label
 from reports.registry import REPORTS
 
 # Rows shown on one page of a report in the admin.
@@ -63,13 +64,12 @@ def report_page(model_admin: admin.ModelAdmin, request: HttpRequest, slug: str) 
     context["type_fields"] = [
         {
             "name": name,
-            "label": _("Application type") if name == "application_type" else _("Permit type"),
+            "label": capfirst(str(type_field_label(name))),
             "choices": query.fields[name].choices.items(),
             "value": data.get(name, ""),
             "errors": errors.get(name),
         }
-        for name in TYPE_FILTERS
-        if name in query.fields
+        for name in report.type_filter_names()
     ]
     if not valid:
         return TemplateResponse(request, "admin/reports/dashboard/report.html", context, status=400)

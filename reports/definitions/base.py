@@ -6,7 +6,7 @@ the three always agree: the page and the API show ``rows``, the exports write ``
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -14,13 +14,17 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils.functional import Promise
 
-from casework.kinds import kind_named
+from casework.kinds import kind_named, kinds
 from offices.models import Office
 from reports.exports import Column, Table
 
-# The type filters, each named after the type column of the kind it narrows (``CaseKindSpec.type_field``):
-# each narrows its kind of case and leaves the other kinds out of the report.
-TYPE_FILTERS = ("application_type", "permit_type")
+
+def type_filters() -> tuple[str, ...]:
+    """The type filters, one per kind, each named after the type column of the kind it narrows
+    (``CaseKindSpec.type_field``: ``application_type``, ``permit_type``): each narrows its kind of
+    case and leaves the other kinds out of the report."""
+    return tuple(kind.type_field for kind in kinds())
+
 
 # The longest range a report covers: ranges are refused from two years on (``reports.filters``).
 MAX_RANGE_YEARS = 2
@@ -41,8 +45,8 @@ class ReportFilters:
     offices: tuple[Office, ...]
     start: date
     end: date
-    application_type: str | None = None
-    permit_type: str | None = None
+    # The type filters given, by name (``{"permit_type": "ITAS"}``).
+    types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def office_ids(self) -> list[int]:
@@ -54,11 +58,11 @@ class ReportFilters:
         ``application_type=renewal`` shows renewals and no permits; ``permit_type=ITAS`` ITAS and no
         passports; both filters, both kinds each narrowed by its own.
         """
-        return not any(getattr(self, name) for name in TYPE_FILTERS) or bool(self.type_of(kind))
+        return not self.types or bool(self.type_of(kind))
 
     def type_of(self, kind: str) -> str | None:
         """The type ``kind`` is narrowed to, if any."""
-        return getattr(self, kind_named(kind).type_field)
+        return self.types.get(kind_named(kind).type_field)
 
     def utc_window(self) -> tuple[datetime, datetime]:
         """Instants that hold every office-local day of the range, in any of the three zones.
@@ -100,20 +104,24 @@ class Report:
     """One report. Subclasses set the class attributes and write ``rows``.
 
     ``type_filters`` names the type filters the report understands (``application_type``,
-    ``permit_type``); the others are refused as unknown parameters, so a filter never seems to
-    apply where it cannot.
+    ``permit_type``), None for every kind's (``type_filters()``); the others are refused as unknown
+    parameters, so a filter never seems to apply where it cannot.
     """
 
     slug: ClassVar[str]
     title: ClassVar[str | Promise]
     description: ClassVar[str | Promise]
     columns: ClassVar[tuple[Column, ...]]
-    type_filters: ClassVar[frozenset[str]] = frozenset(TYPE_FILTERS)
+    type_filters: ClassVar[frozenset[str] | None] = None
     # The default range ends today and covers this many days (``default_range``).
     default_days: ClassVar[int] = 30
     # The keys of a row (beside its columns) holding the identifiers of the people it names, for
     # the personal-data access log: a NIK, a passport number. Empty for reports that name nobody.
     people_keys: ClassVar[tuple[str, ...]] = ()
+
+    def type_filter_names(self) -> tuple[str, ...]:
+        """The type filters this report understands, in the order of the kinds."""
+        return tuple(name for name in type_filters() if self.type_filters is None or name in self.type_filters)
 
     def default_range(self, today: date) -> tuple[date, date]:
         """The range used when the reader gives none: the last ``default_days`` days, today included."""

@@ -9,58 +9,57 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from casework.kinds import CaseKind
+from casework.kinds import CaseKindSpec, kinds
+from casework.reporting import Measure
 from reports.definitions.base import ReportFilters
-from reports.measures import MEASURES
+from reports.measures import measure_names
 from reports.models import DailyRollup
 
-PASSPORT = CaseKind.PASSPORT.value
-PERMIT = CaseKind.PERMIT.value
 
-
-def measure_kind(measure: str) -> str | None:
-    """The kind of case a measure counts; None for those of both (revenue and held)."""
-    if measure.startswith(("passport_", "sla_")):
-        return PASSPORT
-    if measure.startswith("permit_"):
-        return PERMIT
+def _kind_measure(name: str) -> tuple[CaseKindSpec, Measure] | None:
+    """The kind whose own measure ``name`` is, and the measure; None for those every kind has."""
+    for kind in kinds():
+        for measure in kind.measures:
+            if measure.name == name:
+                return kind, measure
     return None
 
 
-def _measure_condition(measure: str, filters: ReportFilters) -> Q | None:
-    """The rollup rows of ``measure`` the filters cover; None when they cover none."""
-    kind = measure_kind(measure)
-    condition = Q(measure=measure)
-    if measure == "held":
-        if filters.application_type or filters.permit_type:
-            return None
-        return condition
-    if measure == "revenue_idr":
-        kinds = [k for k in (PASSPORT, PERMIT) if filters.includes(k)]
+def _measure_condition(name: str, filters: ReportFilters) -> Q | None:
+    """The rollup rows of measure ``name`` the filters cover; None when they cover none."""
+    condition = Q(measure=name)
+    if name == "held":
+        return None if filters.types else condition
+    if name == "revenue_idr":
         keys = Q()
-        for k in kinds:
-            case_type = filters.type_of(k)
-            keys |= Q(key=f"{k}:{case_type}") if case_type else Q(key__startswith=f"{k}:")
+        for kind in kinds():
+            if filters.includes(kind.name):
+                case_type = filters.type_of(kind.name)
+                keys |= Q(key=f"{kind.name}:{case_type}") if case_type else Q(key__startswith=f"{kind.name}:")
         return condition & keys
-    if not filters.includes(kind):
+    found = _kind_measure(name)
+    if found is None:
+        return condition
+    kind, measure = found
+    if not filters.includes(kind.name):
         return None
-    case_type = filters.type_of(kind)
+    case_type = filters.type_of(kind.name)
     if not case_type:
         return condition
-    if measure == "passport_received":  # keyed type:channel
-        return condition & Q(key__startswith=f"{case_type}:")
-    return condition & Q(key=case_type)
+    # A measure keyed otherwise than by type begins its key with the type (``new:appointment``).
+    return condition & (Q(key=case_type) if measure.key is None else Q(key__startswith=f"{case_type}:"))
 
 
 def rollup_totals(
-    filters: ReportFilters, *, measures: Iterable[str] = MEASURES, by: tuple[str, ...] = ("office_id", "day")
+    filters: ReportFilters, *, measures: Iterable[str] | None = None, by: tuple[str, ...] = ("office_id", "day")
 ) -> QuerySet[DailyRollup, dict[str, Any]]:
     """The measures summed per ``by`` (and measure) over the filters' offices, days and types: one query.
 
     Each row is a dict of the ``by`` fields, ``measure`` and ``total``; a measure the filters
     exclude has no rows at all, so the caller can tell "not counted" from zero.
     """
-    conditions = [c for c in (_measure_condition(m, filters) for m in measures) if c is not None]
+    names = measure_names() if measures is None else measures
+    conditions = [c for c in (_measure_condition(name, filters) for name in names) if c is not None]
     if not conditions:
         return DailyRollup.objects.none().values(*by, "measure").annotate(total=Sum("value"))
     covered = Q()
@@ -75,6 +74,7 @@ def rollup_totals(
     )
 
 
-def excluded_measures(filters: ReportFilters, measures: Iterable[str] = MEASURES) -> set[str]:
+def excluded_measures(filters: ReportFilters, measures: Iterable[str] | None = None) -> set[str]:
     """The measures the filters leave out entirely (shown empty rather than as zero)."""
-    return {measure for measure in measures if _measure_condition(measure, filters) is None}
+    names = measure_names() if measures is None else measures
+    return {name for name in names if _measure_condition(name, filters) is None}

@@ -148,9 +148,9 @@ class SlaReport(Report):
             "office": OutageScope.OFFICE.value,
         }
         type_condition = ""
-        if filters.application_type:
+        if filters.types.get("application_type"):
             type_condition = "AND a.application_type = %(type)s"
-            params["type"] = filters.application_type
+            params["type"] = filters.types["application_type"]
         sql = SQL.format(
             passports=PassportApplication._meta.db_table,
             offices=Office._meta.db_table,

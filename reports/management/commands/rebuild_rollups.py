@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from casework.kinds import kinds
+from casework.reporting import LocalDate
 from offices.models import Office
-from reports.measures import LocalDate
 from reports.models import DailyRollup
 from reports.services import rollup_refresh
 
