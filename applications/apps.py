@@ -44,5 +44,6 @@ class ApplicationsConfig(AppConfig):
                 action_input_serializers=ACTION_INPUT_SERIALIZERS,
                 measures=reporting.MEASURES,
                 fee_groups=reporting.fee_groups(),
+                short_label=_("Passports"),
             )
         )

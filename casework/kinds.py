@@ -79,6 +79,21 @@ class CaseKindSpec:
     # tariff lines in groups, a paid case carrying at most one line of each group.
     measures: tuple[Measure, ...] = ()
     fee_groups: tuple[tuple[FeeItem, ...], ...] = ()
+    # The kind in a word or two, where a table gives it a column or a line ("Passports").
+    short_label: str | Promise = ""
+
+    @property
+    def heading(self) -> str | Promise:
+        return self.short_label or self.label
+
+    @property
+    def open_statuses(self) -> tuple[str, ...]:
+        """The statuses of an open case, in the workflow's order."""
+        return tuple(status for status in self.statuses.values if status not in self.closed)
+
+    def measures_of(self, flow: str) -> tuple[str, ...]:
+        """The names of the kind's measures of ``flow`` (``Measure.RECEIVED``…)."""
+        return tuple(measure.name for measure in self.measures if measure.flow == flow)
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ are the reports' own.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.db.models import DateField, Expression, F, Func, Q, Value
 from django.utils.functional import Promise
@@ -41,6 +42,13 @@ class Measure:
     key: Expression | None = None
     # Only the cases this keeps, given the office's time zone (for conditions on local dates).
     only: Callable[[str], Q] | None = None
+    # What the measure counts of the flow of cases, for the dashboard's backlog: cases coming in
+    # (RECEIVED), going out issued or handed over (ISSUED), or going out otherwise (CLOSED).
+    flow: str = ""
+
+    RECEIVED: ClassVar[str] = "received"
+    ISSUED: ClassVar[str] = "issued"
+    CLOSED: ClassVar[str] = "closed"
 
 
 @dataclass(frozen=True)

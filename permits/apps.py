@@ -41,5 +41,6 @@ class PermitsConfig(AppConfig):
                 action_input_serializers=ACTION_INPUT_SERIALIZERS,
                 measures=reporting.MEASURES,
                 fee_groups=reporting.fee_groups(),
+                short_label=_("Stay permits"),
             )
         )

@@ -19,11 +19,11 @@ from casework.reporting import FeeItem, Measure
 from permits import fees
 
 MEASURES = (
-    Measure("permit_received", "created_at"),
+    Measure("permit_received", "created_at", flow=Measure.RECEIVED),
     Measure("permit_approved", "approved_at"),
-    Measure("permit_rejected", "rejected_at"),
-    Measure("permit_cancelled", "cancelled_at"),
-    Measure("permit_issued", "issued_at"),
+    Measure("permit_rejected", "rejected_at", flow=Measure.CLOSED),
+    Measure("permit_cancelled", "cancelled_at", flow=Measure.CLOSED),
+    Measure("permit_issued", "issued_at", flow=Measure.ISSUED),
 )
 
 

@@ -20,13 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import PassportApplication
-from applications.workflow import Status as PassportStatus
-from casework.kinds import CaseKind
+from casework.kinds import CaseKindSpec, kinds
+from casework.reporting import Measure
 from offices.models import Capability, Office, Outage, OutageScope
-from permits.models import PermitStatus, StayPermit, StayPermitApplication
+from permits.models import PermitStatus, StayPermit
 from permits.selectors import stay_exceptions
-from permits.workflow import OPEN as PERMIT_OPEN
 from recovery.backlog import held_cases
 from recovery.capacity import capacity_on
 from recovery.kinds import KINDS
@@ -35,23 +33,26 @@ from reports.definitions.base import ReportFilters
 from reports.definitions.rollup import rollup_totals
 from reports.routers import report_database
 
-PASSPORT_OPEN = tuple(
-    status
-    for status in PassportStatus
-    if status not in (PassportStatus.REJECTED, PassportStatus.ISSUED, PassportStatus.CANCELLED)
-)
-# The steps of the "open by step" table: every open passport status, of which permits have all but printed.
-STEPS = tuple((status.value, status.label) for status in PASSPORT_OPEN)
-
-RECEIVED = ("passport_received", "permit_received")
-ISSUED = ("passport_issued", "permit_issued")
-CLOSED = (*ISSUED, "passport_rejected", "passport_cancelled", "permit_rejected", "permit_cancelled")
 SLA = ("sla_met", "sla_breached")
 
 # The SLA compliance of the table covers the last 30 local days of each office, today included.
 SLA_DAYS = 30
 # Permits ending within this many days from today (both included) are counted as expiring.
 EXPIRY_DAYS = 60
+
+
+def steps() -> tuple[tuple[str, str], ...]:
+    """The columns of the "open by step" table: every open status of every kind, each once, in the
+    order of the first kind that has it (passports: the permits have all their steps but printed)."""
+    labels: dict[str, str] = {}
+    for kind in kinds():
+        for status in kind.open_statuses:
+            labels.setdefault(status, kind.statuses(status).label)
+    return tuple(labels.items())
+
+
+def _measures(flow: str) -> tuple[str, ...]:
+    return tuple(name for kind in kinds() for name in kind.measures_of(flow))
 
 
 def sla_ratio(met: int, breached: int) -> float | None:
@@ -61,20 +62,45 @@ def sla_ratio(met: int, breached: int) -> float | None:
 
 
 @dataclass
+class Queue:
+    """One kind's figures in an office's line: today's intake against capacity, its open cases."""
+
+    kind: CaseKindSpec
+    # Today's capacity, reduced by the slowdowns in force (``recovery.capacity``).
+    capacity: int = 0
+    # The share of the normal capacity a slowdown leaves today (None: none in force).
+    percent: int | None = None
+    received: int = 0
+    open: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def open_count(self) -> int:
+        return sum(self.open.values())
+
+    @property
+    def steps(self) -> list[int | None]:
+        """The open cases per column of ``steps()``; None for the steps the kind does not have."""
+        own = self.kind.open_statuses
+        return [self.open.get(step, 0) if step in own else None for step, _label in steps()]
+
+    def add(self, other: "Queue") -> None:
+        self.capacity += other.capacity
+        self.received += other.received
+        for step, count in other.open.items():
+            self.open[step] = self.open.get(step, 0) + count
+
+
+def _queues() -> dict[str, Queue]:
+    return {kind.name: Queue(kind=kind) for kind in kinds()}
+
+
+@dataclass
 class OfficeRow:
     """One office's line in the table (``office`` None: the totals line)."""
 
     office: Office | None
-    # Today's capacities, reduced by the slowdowns in force (``recovery.capacity``).
-    passport_capacity: int = 0
-    permit_capacity: int = 0
-    # The share of each queue's normal capacity a slowdown leaves today (None: none in force).
-    passport_percent: int | None = None
-    permit_percent: int | None = None
-    passports_received: int = 0
-    permits_received: int = 0
-    open_passports: dict[str, int] = field(default_factory=dict)
-    open_permits: dict[str, int] = field(default_factory=dict)
+    # One per kind of case, by name, in the order of the kinds.
+    queues: dict[str, Queue] = field(default_factory=_queues)
     oldest_reference: str = ""
     oldest_received: datetime | None = None
     oldest_day: date | None = None
@@ -89,39 +115,15 @@ class OfficeRow:
         return sla_ratio(self.sla_met, self.sla_breached)
 
     @property
-    def open_passport_count(self) -> int:
-        return sum(self.open_passports.values())
-
-    @property
-    def open_permit_count(self) -> int:
-        return sum(self.open_permits.values())
-
-    @property
-    def passport_steps(self) -> list[int]:
-        return [self.open_passports.get(step, 0) for step, _label in STEPS]
-
-    @property
-    def permit_steps(self) -> list[int | None]:
-        """Per step; None for the steps permits do not have (printed)."""
-        return [self.open_permits.get(step, 0) if step in PERMIT_OPEN else None for step, _label in STEPS]
+    def open_count(self) -> int:
+        return sum(queue.open_count for queue in self.queues.values())
 
     def add(self, other: "OfficeRow") -> None:
         """Count ``other`` in this (totals) line; the oldest case is the older of the two."""
-        for name in (
-            "passport_capacity",
-            "permit_capacity",
-            "passports_received",
-            "permits_received",
-            "sla_met",
-            "sla_breached",
-            "held",
-            "expiring",
-            "protected",
-        ):
+        for name in ("sla_met", "sla_breached", "held", "expiring", "protected"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for mine, theirs in ((self.open_passports, other.open_passports), (self.open_permits, other.open_permits)):
-            for step, count in theirs.items():
-                mine[step] = mine.get(step, 0) + count
+        for name, queue in other.queues.items():
+            self.queues[name].add(queue)
         if other.oldest_received and (self.oldest_received is None or other.oldest_received < self.oldest_received):
             self.oldest_received, self.oldest_reference, self.oldest_day = (
                 other.oldest_received,
@@ -147,13 +149,12 @@ def _by_zone(offices: Iterable[Office]) -> dict[str, list[Office]]:
 def _open_cases(rows: dict[int, OfficeRow], office_ids: list[int]) -> None:
     """Open cases by step and the oldest open case of each office: two queries per kind."""
     database = report_database()
-    for model, statuses, attribute in (
-        (PassportApplication, PASSPORT_OPEN, "open_passports"),
-        (StayPermitApplication, PERMIT_OPEN, "open_permits"),
-    ):
-        open_cases = model.objects.using(database).filter(office_id__in=office_ids, status__in=statuses)
+    for kind in kinds():
+        open_cases = kind.model._default_manager.using(database).filter(
+            office_id__in=office_ids, status__in=kind.open_statuses
+        )
         for group in open_cases.values("office_id", "status").annotate(cases=Count("pk")).order_by():
-            getattr(rows[group["office_id"]], attribute)[group["status"]] = group["cases"]
+            rows[group["office_id"]].queues[kind.name].open[group["status"]] = group["cases"]
         oldest = open_cases.order_by("office_id", "created_at", "pk").distinct("office_id")
         for case in oldest.values("office_id", "reference", "created_at"):
             row = rows[case["office_id"]]
@@ -178,12 +179,12 @@ def _recent_rollup(rows: dict[int, OfficeRow], offices: Sequence[Office], today:
     filters = ReportFilters(
         offices=tuple(offices), start=min(today.values()) - timedelta(days=SLA_DAYS - 1), end=max(today.values())
     )
-    for total in rollup_totals(filters, measures=(*RECEIVED, *SLA), by=("office_id", "day")):
+    received = {name: kind.name for kind in kinds() for name in kind.measures_of(Measure.RECEIVED)}
+    for total in rollup_totals(filters, measures=(*received, *SLA), by=("office_id", "day")):
         row, day, measure = rows[total["office_id"]], total["day"], total["measure"]
         office_today = today[total["office_id"]]
-        if measure in RECEIVED and day == office_today:
-            name = "passports_received" if measure == "passport_received" else "permits_received"
-            setattr(row, name, getattr(row, name) + total["total"])
+        if measure in received and day == office_today:
+            row.queues[received[measure]].received += total["total"]
         elif measure in SLA and office_today - timedelta(days=SLA_DAYS - 1) <= day <= office_today:
             setattr(row, measure, getattr(row, measure) + total["total"])
 
@@ -210,15 +211,11 @@ def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[
 
 def _capacities(office: Office, today: date, outages: list[Outage]) -> OfficeRow:
     """The office's line with today's capacities, each reduced by the slowdowns in force today."""
-    capacities = {kind.name: capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in KINDS}
-    passports, permits = capacities[CaseKind.PASSPORT], capacities[CaseKind.PERMIT]
-    return OfficeRow(
-        office=office,
-        passport_capacity=passports.capacity,
-        permit_capacity=permits.capacity,
-        passport_percent=passports.percent,
-        permit_percent=permits.percent,
-    )
+    row = OfficeRow(office=office)
+    for kind in KINDS:
+        capacity = capacity_on(office=office, kind=kind, day=today, outages=outages)
+        row.queues[kind.name].capacity, row.queues[kind.name].percent = capacity.capacity, capacity.percent
+    return row
 
 
 def office_rows(*, offices: Sequence[Office]) -> tuple[list[OfficeRow], OfficeRow]:
@@ -302,18 +299,20 @@ def range_charts(*, filters: ReportFilters, open_now: int) -> list[Chart]:
     latest_today = max((office.local_today() for office in filters.offices), default=filters.end)
     through = max(filters.end, latest_today)
     read = ReportFilters(offices=filters.offices, start=filters.start, end=through)
-    totals = list(rollup_totals(read, measures=(*RECEIVED, *CLOSED, *SLA), by=("day",)))
+    received, issued = _measures(Measure.RECEIVED), _measures(Measure.ISSUED)
+    closed = (*issued, *_measures(Measure.CLOSED))
+    totals = list(rollup_totals(read, measures=(*received, *closed, *SLA), by=("day",)))
     every_day = [filters.start + timedelta(days=i) for i in range((through - filters.start).days + 1)]
     shown = (filters.end - filters.start).days + 1
     days = every_day[:shown]
-    received = _daily(totals, RECEIVED, every_day)
-    closed = _daily(totals, CLOSED, every_day)
+    received_daily = _daily(totals, received, every_day)
+    closed_daily = _daily(totals, closed, every_day)
     backlog: list[int | None] = [None] * len(every_day)
     open_at_end = open_now
     for index in range(len(every_day) - 1, -1, -1):
         if every_day[index] <= latest_today:
             backlog[index] = open_at_end
-        open_at_end -= received[index] - closed[index]
+        open_at_end -= received_daily[index] - closed_daily[index]
     met, breached = _daily(totals, ("sla_met",), days), _daily(totals, ("sla_breached",), days)
     bands = outage_bands(filters.offices, filters.start, filters.end)
     return [
@@ -322,8 +321,8 @@ def range_charts(*, filters: ReportFilters, open_now: int) -> list[Chart]:
             title=_("Applications received and issued per day"),
             start=filters.start,
             series=[
-                Series(_("received"), received[:shown]),
-                Series(_("issued or handed over"), _daily(totals, ISSUED, days)),
+                Series(_("received"), received_daily[:shown]),
+                Series(_("issued or handed over"), _daily(totals, issued, days)),
             ],
             bands=bands,
         ),
@@ -348,5 +347,4 @@ def range_charts(*, filters: ReportFilters, open_now: int) -> list[Chart]:
 def dashboard_overview(*, filters: ReportFilters) -> Overview:
     """The dashboard of ``filters.offices``, which ``report_filters`` keeps within what the reader oversees."""
     rows, total = office_rows(offices=filters.offices)
-    open_now = total.open_passport_count + total.open_permit_count
-    return Overview(rows=rows, total=total, charts=range_charts(filters=filters, open_now=open_now))
+    return Overview(rows=rows, total=total, charts=range_charts(filters=filters, open_now=total.open_count))

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from casework.kinds import kinds
 from offices.selectors import overseen_offices, overseen_regions
-from reports.dashboard import STEPS, dashboard_overview
+from reports.dashboard import dashboard_overview, steps
 from reports.definitions.base import Report
 from reports.filters import ReportQuerySerializer, report_filters
 from reports.registry import REPORTS
@@ -46,5 +47,7 @@ def dashboard_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpR
         context["errors"] = query.errors
         return TemplateResponse(request, "admin/reports/dashboard/dashboard.html", context, status=400)
     filters = report_filters(user=request.user, report=DASHBOARD_RANGE, data=query.validated_data)
-    context.update(filters=filters, overview=dashboard_overview(filters=filters), steps=STEPS, errors={})
+    context.update(
+        filters=filters, overview=dashboard_overview(filters=filters), steps=steps(), kinds=kinds(), errors={}
+    )
     return TemplateResponse(request, "admin/reports/dashboard/dashboard.html", context)

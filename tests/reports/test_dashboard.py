@@ -90,10 +90,13 @@ class TestEachOfficeByItsOwnToday:
         response = dashboard(client, national_admin)
         assert response.status_code == 200
         smg, dps, djj = (office_row(response, code) for code in ("SMG", "DPS", "DJJ"))
-        assert (smg.passports_received, smg.permits_received) == (5, 1)
-        assert (dps.passports_received, dps.permits_received) == (4, 0)
-        assert (djj.passports_received, djj.permits_received) == (0, 2)
-        assert (smg.passport_capacity, smg.permit_capacity) == (evening["SMG"].passport_capacity, 20)
+        assert (smg.queues["passport"].received, smg.queues["permit"].received) == (5, 1)
+        assert (dps.queues["passport"].received, dps.queues["permit"].received) == (4, 0)
+        assert (djj.queues["passport"].received, djj.queues["permit"].received) == (0, 2)
+        assert (smg.queues["passport"].capacity, smg.queues["permit"].capacity) == (
+            evening["SMG"].passport_capacity,
+            20,
+        )
         assert (smg.sla_met, smg.sla_breached, smg.sla) == (3, 1, 0.75)
         assert (dps.sla_met, dps.sla_breached, dps.sla) == (0, 1, 0.0)
         assert djj.sla is None
@@ -101,10 +104,10 @@ class TestEachOfficeByItsOwnToday:
 
     def test_the_totals_line(self, evening, national_admin, client):
         total = dashboard(client, national_admin).context["overview"].total
-        assert (total.passports_received, total.permits_received) == (9, 3)
+        assert (total.queues["passport"].received, total.queues["permit"].received) == (9, 3)
         assert (total.sla_met, total.sla_breached, total.sla) == (3, 2, 0.6)
         assert total.expiring == 3
-        assert total.passport_capacity == sum(office.passport_capacity for office in Office.objects.all())
+        assert total.queues["passport"].capacity == sum(office.passport_capacity for office in Office.objects.all())
 
     def test_the_default_range_is_the_last_thirty_days_of_jakarta(self, evening, national_admin, client):
         filters = dashboard(client, national_admin).context["filters"]
@@ -117,8 +120,8 @@ class TestEachOfficeByItsOwnToday:
         monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
         response = dashboard(client, national_admin)
         smg, dps, djj = (office_row(response, code) for code in ("SMG", "DPS", "DJJ"))
-        assert (smg.passports_received, smg.permits_received) == (5, 1)
-        assert (dps.passports_received, djj.permits_received) == (7, 0)
+        assert (smg.queues["passport"].received, smg.queues["permit"].received) == (5, 1)
+        assert (dps.queues["passport"].received, djj.queues["permit"].received) == (7, 0)
         assert (dps.sla_met, dps.sla_breached) == (2, 0)  # 1 February is within Denpasar's 30 days now
         assert (smg.expiring, djj.expiring) == (2, 1)
 
@@ -143,18 +146,18 @@ class TestOpenCases:
     def test_open_cases_by_step_and_the_oldest(self, cases, smg, national_admin, client):
         response = dashboard(client, national_admin, office="SMG")
         row = office_row(response, "SMG")
-        assert row.open_passports == {"submitted": 1, "verified": 1, "printed": 1}
-        assert row.open_permits == {"submitted": 1}
-        assert (row.open_passport_count, row.open_permit_count) == (3, 1)
-        assert row.passport_steps == [1, 0, 1, 0, 0, 0, 0, 1]
-        assert row.permit_steps == [1, 0, 0, 0, 0, 0, 0, None]
+        assert row.queues["passport"].open == {"submitted": 1, "verified": 1, "printed": 1}
+        assert row.queues["permit"].open == {"submitted": 1}
+        assert (row.queues["passport"].open_count, row.queues["permit"].open_count) == (3, 1)
+        assert row.queues["passport"].steps == [1, 0, 1, 0, 0, 0, 0, 1]
+        assert row.queues["permit"].steps == [1, 0, 0, 0, 0, 0, 0, None]
         assert row.oldest_reference == cases["oldest"].reference
         assert row.oldest_day == smg.local_date(cases["oldest"].created_at)
         assert cases["oldest"].reference in response.content.decode()
 
     def test_the_totals_line_keeps_the_oldest_of_all(self, cases, national_admin, client):
         total = dashboard(client, national_admin).context["overview"].total
-        assert total.open_passports == {"submitted": 2, "verified": 1, "printed": 1}
+        assert total.queues["passport"].open == {"submitted": 2, "verified": 1, "printed": 1}
         assert total.oldest_reference == cases["surabaya"].reference
 
     def test_the_backlog_walks_back_from_the_cases_open_now(self, cases, smg, national_admin, client):
@@ -387,7 +390,7 @@ class TestQueryCount:
         with django_assert_num_queries(len(one.captured_queries)):
             region = client.get(URL, {"region": busy.region.code})
         assert len(one_office.context["overview"].rows) == 1
-        assert len([row for row in region.context["overview"].rows if row.open_passport_count]) == 3
+        assert len([row for row in region.context["overview"].rows if row.queues["passport"].open_count]) == 3
 
 
 class TestSlowdown:
@@ -407,14 +410,14 @@ class TestSlowdown:
         response = dashboard(client, national_admin, region=smg.region.code)
 
         row = office_row(response, "SMG")
-        assert (row.passport_capacity, row.passport_percent) == (200, 50)
-        assert (row.permit_capacity, row.permit_percent) == (10, 50)
+        assert (row.queues["passport"].capacity, row.queues["passport"].percent) == (200, 50)
+        assert (row.queues["permit"].capacity, row.queues["permit"].percent) == (10, 50)
         html = response.content.decode()
         assert "28 / 200" in html
         assert "perlambatan: 50% dari kapasitas" in html
         other = next(row for row in response.context["overview"].rows if row.office.code != "SMG")
-        assert other.passport_percent is None
-        assert other.passport_capacity == other.office.passport_capacity
+        assert other.queues["passport"].percent is None
+        assert other.queues["passport"].capacity == other.office.passport_capacity
 
     def test_a_resolved_slowdown_reduces_today_no_more(self, smg, national_admin, client):
         slowdown = outage_declare(
@@ -426,4 +429,4 @@ class TestSlowdown:
         )
         outage_resolve(actor=national_admin, outage=slowdown)
         row = office_row(dashboard(client, national_admin, office="SMG"), "SMG")
-        assert (row.passport_capacity, row.passport_percent) == (smg.passport_capacity, None)
+        assert (row.queues["passport"].capacity, row.queues["passport"].percent) == (smg.passport_capacity, None)

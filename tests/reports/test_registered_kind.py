@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from casework.kinds import CaseKind, kind_named, kind_registered
 from casework.reporting import FeeItem, Measure
+from reports.dashboard import office_rows
 from reports.definitions.base import ReportFilters
 from reports.definitions.revenue import RevenueReport
 from reports.measures import measure_names, rollup_compute
@@ -60,3 +61,16 @@ def test_the_revenue_report_lists_a_registered_kind_s_tariff_lines(smg):
         ("passport:electronic:P5Y", 1, 650_000),
         ("visa:new", 1, 123),
     ]
+
+
+def test_the_dashboard_gives_a_registered_kind_its_queue(smg):
+    passport(smg, created_at=utc(3, 2, 3))
+    with kind_registered(visa_kind()):
+        rows, total = office_rows(offices=[smg])
+        assert [(name, queue.open, queue.capacity) for name, queue in rows[0].queues.items()] == [
+            ("passport", {"submitted": 1}, smg.passport_capacity),
+            ("permit", {}, smg.permit_capacity),
+            ("visa", {"submitted": 1}, smg.passport_capacity),
+        ]
+        assert total.open_count == 2
+    assert list(office_rows(offices=[smg])[0][0].queues) == ["passport", "permit"]

@@ -85,7 +85,7 @@ def test_the_dashboard_reads_from_the_replica(offices, member, national_admin, m
         user=reader, report=REPORTS["office-daily"], data={"start": today - timedelta(days=30), "end": today}
     )
     on_default = dashboard_overview(filters=filters)
-    assert on_default.total.open_passport_count == 2 * 3 + 2
+    assert on_default.total.queues["passport"].open_count == 2 * 3 + 2
     assert on_default.total.held == 2 + 2  # the two above and the approved one at each office
 
     monkeypatch.setattr(routers, "replica_configured", lambda: True)
