@@ -22,14 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
 from applications.workflow import Status as PassportStatus
-from casework.kinds import CaseKind
+from casework.kinds import CaseKind, kinds
 from offices.models import Capability, Office, Outage, OutageScope
 from permits.models import PermitStatus, StayPermit, StayPermitApplication
 from permits.selectors import stay_exceptions
 from permits.workflow import OPEN as PERMIT_OPEN
 from recovery.backlog import held_cases
 from recovery.capacity import capacity_on
-from recovery.kinds import KINDS
 from reports.charts import Band, Chart, Series, day_chart
 from reports.definitions.base import ReportFilters
 from reports.definitions.rollup import rollup_totals
@@ -167,7 +166,7 @@ def _held(rows: dict[int, OfficeRow], office_ids: list[int], outages: list[Outag
     database = report_database()
     if not outages:
         return
-    for kind in KINDS:
+    for kind in kinds():
         held = held_cases(kind=kind, outages=outages).using(database).filter(office_id__in=office_ids)
         for office_id, cases in held.values_list("office_id").annotate(cases=Count("pk")).order_by():
             rows[office_id].held += cases
@@ -210,7 +209,7 @@ def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[
 
 def _capacities(office: Office, today: date, outages: list[Outage]) -> OfficeRow:
     """The office's line with today's capacities, each reduced by the slowdowns in force today."""
-    capacities = {kind.name: capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in KINDS}
+    capacities = {kind.name: capacity_on(office=office, kind=kind, day=today, outages=outages) for kind in kinds()}
     passports, permits = capacities[CaseKind.PASSPORT], capacities[CaseKind.PERMIT]
     return OfficeRow(
         office=office,

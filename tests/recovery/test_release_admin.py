@@ -240,7 +240,9 @@ class TestQueue:
         assert len(everything) == 5
 
     def test_filters_by_office_queue_and_day(self, client, dated, small_smg, sby, national_admin, member):
-        ReleaseEntry.objects.filter(passport_application=dated["smg"][4]).update(expected_on=small_smg.local_today())
+        ReleaseEntry.objects.filter(kind="passport", case_id=dated["smg"][4].pk).update(
+            expected_on=small_smg.local_today()
+        )
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=small_smg.region)
         client.force_login(supervisor)
         [office_filter] = [
@@ -264,7 +266,7 @@ class TestQueue:
 
     def test_an_office_out_of_scope_shows_nothing_of_it(self, client, dated, sby, member, small_smg):
         client.force_login(member(Role.FRONT_DESK, office=sby))
-        entry = ReleaseEntry.objects.get(passport_application=dated["smg"][0])
+        entry = ReleaseEntry.objects.get(kind="passport", case_id=dated["smg"][0].pk)
 
         assert queue_rows(client.get(QUEUE)) == [(date(2026, 12, 23), dated["sby"][0].reference)]
         # Another office's id in the filter finds nothing of it (the filter only narrows).
@@ -275,7 +277,7 @@ class TestQueue:
 
     def test_the_queue_is_read_only(self, client, dated, small_smg, member):
         client.force_login(member(Role.OFFICE_HEAD, office=small_smg))
-        entry = ReleaseEntry.objects.get(passport_application=dated["smg"][0])
+        entry = ReleaseEntry.objects.get(kind="passport", case_id=dated["smg"][0].pk)
 
         assert client.get(reverse("admin:recovery_releaseentry_add")).status_code == 403
         assert client.get(reverse("admin:recovery_releaseentry_delete", args=[entry.pk])).status_code == 403
