@@ -125,8 +125,8 @@ class ReleaseEntry(models.Model):
 
     The case is named by its kind (``kind``, a registered ``casework.kinds`` name, which says the
     table) and its id there (``case_id``), not by a foreign key per kind: a new kind of case adds
-    nothing here. Its ``reference``, which never changes after intake, is copied when the entry is
-    enlisted, so the queue and the admin show it without reading the case.
+    no column or constraint here. Its ``reference``, which never changes after intake, is copied
+    when the entry is enlisted, so the queue and the admin show it without reading the case.
     """
 
     release_office = models.ForeignKey(ReleaseOffice, models.CASCADE, related_name="entries")
