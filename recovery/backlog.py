@@ -20,9 +20,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Count, Min, Q, QuerySet, Value
 
+from casework.kinds import CaseKindSpec, kinds
 from offices.models import Office, Outage, Region
 from offices.selectors import Scope, overseen_scope
-from recovery.kinds import KINDS, Kind
 
 # The columns of one held case in the case list, the same for both kinds so they can be merged.
 HELD_CASE_FIELDS = (
@@ -79,7 +79,7 @@ def held_condition(outages: Iterable[Outage]) -> Q:
     return condition
 
 
-def held_cases(*, kind: Kind, outages: Iterable[Outage]) -> QuerySet:
+def held_cases(*, kind: CaseKindSpec, outages: Iterable[Outage]) -> QuerySet:
     """The cases of ``kind`` held by ``outages`` (pass the active blocking ones); none without any."""
     return kind.model.objects.filter(held_condition(outages))
 
@@ -137,7 +137,7 @@ def backlog_visible_to(
     if not holding:
         return []
     rows: list[BacklogRow] = []
-    for kind in KINDS:
+    for kind in kinds():
         groups = (
             _filtered(
                 held_cases(kind=kind, outages=holding), scope=scope, office=office, region=region, capability=capability
@@ -169,7 +169,7 @@ def backlog_visible_to(
                     ),
                 )
             )
-    kind_order = {kind.name: index for index, kind in enumerate(KINDS)}
+    kind_order = {kind.name: index for index, kind in enumerate(kinds())}
     rows.sort(key=lambda row: (row.office.code, kind_order[row.kind], row.capability))
     return rows
 
@@ -190,7 +190,7 @@ class HeldCases:
     ``page()`` reads one page after or before a place in that order, also in one query.
     """
 
-    # (kind, its rows), in the order of ``KINDS``.
+    # (kind, its rows), in the order of ``kinds()``.
     querysets: tuple[tuple[str, QuerySet], ...]
     outages: tuple[Outage, ...]
 
@@ -271,6 +271,6 @@ def held_cases_visible_to(
             .values(*HELD_CASE_FIELDS, "kind")
             .order_by(),
         )
-        for kind in KINDS
+        for kind in kinds()
     )
     return HeldCases(querysets=querysets, outages=tuple(outages))

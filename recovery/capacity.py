@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 
+from casework.kinds import CaseKindSpec
 from offices.models import Office, Outage, OutageScope
-from recovery.kinds import Kind
 from recovery.schedule import Slowdown, reduced
 
 
@@ -39,7 +39,7 @@ class DayCapacity:
         return tuple(slowdown.outage_id for slowdown in self.slowdowns if slowdown.outage_id is not None)
 
 
-def office_slowdowns(*, office: Office, kind: Kind, outages: Iterable[Outage]) -> tuple[Slowdown, ...]:
+def office_slowdowns(*, office: Office, kind: CaseKindSpec, outages: Iterable[Outage]) -> tuple[Slowdown, ...]:
     """The slowdowns among ``outages`` that reduce ``kind``'s queue at ``office``, with their days."""
     slowdowns = []
     for outage in outages:
@@ -61,7 +61,7 @@ def office_slowdowns(*, office: Office, kind: Kind, outages: Iterable[Outage]) -
     return tuple(slowdowns)
 
 
-def capacity_on(*, office: Office, kind: Kind, day: date, outages: Iterable[Outage]) -> DayCapacity:
+def capacity_on(*, office: Office, kind: CaseKindSpec, day: date, outages: Iterable[Outage]) -> DayCapacity:
     """``kind``'s capacity at ``office`` on ``day``, given the slowdowns that may cover it (``outages``)."""
     normal = kind.capacity(office)
     in_force = tuple(

@@ -34,10 +34,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from casework.kinds import CaseKindSpec, kinds
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_offices
 from offices.selectors import Scope
-from recovery.kinds import KINDS, Kind
 from recovery.models import BacklogPeak, RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.schedule import DailyCapacity, plan_allocate
 from recovery.services import daily_capacity_build
@@ -196,7 +196,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> tuple[lis
     offices_in_scope = outage_offices(outage).filter(scope.filter_for(""))
     by_office: dict[int, dict[str, int]] = {}
     by_kind: dict[tuple[int, str], int] = {}
-    for kind in KINDS:
+    for kind in kinds():
         rows = (
             kind.model.objects.filter(office__in=offices_in_scope, awaiting__in=outage.capabilities)
             .values("office_id", "awaiting")
@@ -227,7 +227,7 @@ def _held_rows(*, outage: Outage, scope: Scope, today: date | None) -> tuple[lis
                 after=afters[office.pk],
                 capacity=capacities[office.pk, kind.name],
             )
-            for kind in KINDS
+            for kind in kinds()
             if by_kind.get((office.pk, kind.name))
         ]
         result.append(
@@ -283,7 +283,7 @@ def daily_capacities(
     capacities = {}
     for office in offices:
         after = afters[office.pk]
-        for kind in KINDS:
+        for kind in kinds():
             capacities[office.pk, kind.name] = daily_capacity_build(
                 office=office,
                 kind=kind,
@@ -358,7 +358,7 @@ def _count(queryset: QuerySet) -> Expression:
     return Coalesce(Subquery(counted), 0)
 
 
-def _held_now(kind: Kind, scope: Scope) -> Expression:
+def _held_now(kind: CaseKindSpec, scope: Scope) -> Expression:
     """Cases of ``kind`` the outer outage holds now, one subquery per scope so each is indexable."""
     cases = kind.model.objects.filter(_AnyOf(F("awaiting"), OuterRef("capabilities")), office__is_active=True).filter(
         scope.filter_for("office")
@@ -379,8 +379,8 @@ def outages_with_held(outages: QuerySet[Outage], *, scope: Scope) -> QuerySet[Ou
     enlisted = ReleaseEntry.objects.filter(release_office__release__outage_id=OuterRef("pk")).filter(
         scope.filter_for("office")
     )
-    held_now = _held_now(KINDS[0], scope)
-    for kind in KINDS[1:]:
+    held_now = _held_now(kinds()[0], scope)
+    for kind in kinds()[1:]:
         held_now = held_now + _held_now(kind, scope)
     return outages.annotate(
         held_total=Case(

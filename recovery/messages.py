@@ -8,19 +8,28 @@ from datetime import date
 
 from django.utils import translation
 
+from casework.kinds import kinds
 from casework.models import Notification, NotificationStatus
 from casework.services import case_steps_annotate
-from recovery.kinds import KINDS, schedule_key
 from recovery.models import ReleaseOffice
 
 # (kind, case id, day) of each case a message or a step is about.
 CaseDay = tuple[str, int, date]
 
 
+def schedule_key(*, release_id: int, reference: str, event: str = "scheduled") -> str:
+    """The dedupe key of the one message of ``event`` a release sends about a case.
+
+    "scheduled" gives the day; "withdrawn" says that day no longer holds.
+    """
+    key = f"{reference}:release{release_id}"
+    return key if event == "scheduled" else f"{key}:{event}"
+
+
 def release_messages_store(*, part: ReleaseOffice, days: list[CaseDay], event: str = "scheduled") -> list[int]:
     """Store each case's message of ``event`` with its day, once per release; the ids of those to send."""
     messages: list[Notification] = []
-    for kind in KINDS:
+    for kind in kinds():
         of_kind = {case_id: day for name, case_id, day in days if name == kind.name}
         if not of_kind:
             continue
@@ -50,7 +59,7 @@ def release_steps_record(*, part: ReleaseOffice, days: list[CaseDay], action: st
 
     The release is started by whoever resolved the outage, whichever worker (or sweep) runs it.
     """
-    for kind in KINDS:
+    for kind in kinds():
         of_kind = [(case_id, day) for name, case_id, day in days if name == kind.name]
         if of_kind:
             case_steps_annotate(

@@ -15,10 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import PassportApplication
-from casework.kinds import CaseKind
+from casework.kinds import CaseKind, kind_named
+from casework.models import Case
 from offices.models import Capability, Office, Outage
-from permits.models import StayPermitApplication
 
 
 @pghistory.track()
@@ -122,17 +121,21 @@ class ReleaseOffice(models.Model):
 
 
 class ReleaseEntry(models.Model):
-    """A held case in a release, its place in its office's queue and the day it is served."""
+    """A held case in a release, its place in its office's queue and the day it is served.
+
+    The case is named by its kind (``kind``, a registered ``casework.kinds`` name, which says the
+    table) and its id there (``case_id``), not by a foreign key per kind: a new kind of case adds
+    no column or constraint here. Its ``reference``, which never changes after intake, is copied
+    when the entry is enlisted, so the queue and the admin show it without reading the case.
+    """
 
     release_office = models.ForeignKey(ReleaseOffice, models.CASCADE, related_name="entries")
     office = models.ForeignKey(Office, models.PROTECT, related_name="+", verbose_name=_("office"))
     kind = models.CharField(_("queue"), max_length=10, choices=CaseKind.choices)
-    passport_application = models.ForeignKey(
-        PassportApplication, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    permit_application = models.ForeignKey(
-        StayPermitApplication, models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    # The id of the case in its kind's table. Cases are never deleted (they are cancelled), so
+    # no foreign key has anything to protect.
+    case_id = models.BigIntegerField(_("case"))
+    reference = models.CharField(_("reference"), max_length=Case._meta.get_field("reference").max_length)
     capability = models.CharField(_("step needs"), max_length=30, choices=Capability.choices)
     ready_at = models.DateTimeField(_("ready since"))
     position = models.PositiveIntegerField(_("place in the queue"))
@@ -147,16 +150,13 @@ class ReleaseEntry(models.Model):
         verbose_name_plural = _("released cases")
         ordering = ["expected_on", "kind", "position"]
         constraints = [
-            models.CheckConstraint(
-                name="release_entry_one_case",
-                condition=Q(kind=CaseKind.PASSPORT, passport_application__isnull=False, permit_application__isnull=True)
-                | Q(kind=CaseKind.PERMIT, passport_application__isnull=True, permit_application__isnull=False),
-            ),
             models.UniqueConstraint(fields=["release_office", "kind", "position"], name="release_entry_position"),
-            models.UniqueConstraint(fields=["release_office", "passport_application"], name="release_entry_passport"),
-            models.UniqueConstraint(fields=["release_office", "permit_application"], name="release_entry_permit"),
+            models.UniqueConstraint(fields=["release_office", "kind", "case_id"], name="release_entry_case"),
         ]
         indexes = [
+            # A case's entries, in every release: marked worked when it leaves its step, found by
+            # the reports' joins from the case tables.
+            models.Index(fields=["kind", "case_id"], name="release_entry_case_idx"),
             # Staff's queue: an office's released cases still to be worked, by date.
             models.Index(
                 fields=["office", "expected_on", "position"],
@@ -172,11 +172,15 @@ class ReleaseEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} → {self.expected_on or '…'}"
+        return f"{self.reference} → {self.expected_on or '…'}"
 
     @property
-    def case(self) -> PassportApplication | StayPermitApplication:
-        return self.passport_application if self.kind == CaseKind.PASSPORT else self.permit_application
+    def case(self) -> Case:
+        """The case, read from its kind's table: one query at each use, nothing cached.
+
+        Lists read ``reference`` and ``case_id`` instead, which cost nothing.
+        """
+        return kind_named(self.kind).model._default_manager.get(pk=self.case_id)
 
 
 class BacklogOffice(Office):

@@ -15,16 +15,16 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from casework.kinds import kinds
 from offices.models import Office, Outage
 from recovery.backlog import blocking_outages, held_cases
-from recovery.kinds import KINDS
 from recovery.models import BacklogPeak
 
 
 def held_by_office(*, outage: Outage, office_ids: Iterable[int] | None = None) -> dict[int, int]:
     """The cases ``outage`` holds now per office (at ``office_ids`` only, if given): one query per kind."""
     counts: dict[int, int] = {}
-    for kind in KINDS:
+    for kind in kinds():
         cases = held_cases(kind=kind, outages=[outage])
         if office_ids is not None:
             cases = cases.filter(office_id__in=sorted(office_ids))

@@ -39,7 +39,7 @@ def release_queue_visible_to(user: AbstractBaseUser) -> QuerySet[ReleaseEntry]:
     return (
         ReleaseEntry.objects.filter(worked_at__isnull=True, withdrawn_at__isnull=True, expected_on__isnull=False)
         .filter(user_scope(user).filter_for("office"))
-        .select_related("office", "passport_application", "permit_application", "release_office__release")
+        .select_related("office", "release_office__release")
     )
 
 

@@ -19,6 +19,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.kinds import CaseKindSpec, kinds
 from casework.services import task_enqueue
 from casework.tasks import notifications_send_batch
 from offices.models import Office, Outage
@@ -27,7 +28,6 @@ from offices.roles import Role
 from offices.selectors import user_scope
 from plumbing.refusals import Refusal
 from recovery.capacity import office_slowdowns
-from recovery.kinds import KINDS, Kind
 from recovery.messages import release_messages_store, release_place_free, release_steps_record
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.schedule import Boost, DailyCapacity, plan_allocate, plan_booked
@@ -90,7 +90,7 @@ def released_capabilities(*, outage: Outage, office: Office, active_outages: lis
 
 
 def office_daily_capacity(
-    *, office: Office, kind: Kind, after: date, active_outages: list[Outage], exclude_release: int | None = None
+    *, office: Office, kind: CaseKindSpec, after: date, active_outages: list[Outage], exclude_release: int | None = None
 ) -> DailyCapacity:
     """``kind``'s daily capacity at ``office`` from the day after ``after``, read for one office."""
     earlier = ReleaseOffice.objects.filter(office=office, plan__has_key=kind.name)
@@ -109,7 +109,7 @@ def office_daily_capacity(
 def daily_capacity_build(
     *,
     office: Office,
-    kind: Kind,
+    kind: CaseKindSpec,
     after: date,
     capacities: Iterable[RecoveryCapacity],
     plans: Iterable[ReleaseOffice],
@@ -150,7 +150,7 @@ def release_office_enlist(*, release: Release, office: Office, active_outages: l
         # The cases enlisted here keep no earlier release's day (a task lost after the declaration
         # would have left them in the queue twice), and give its place back before the plan below.
         release_entries_withdraw_at(office=office, capabilities=capabilities, release=release, holding=outage)
-        for kind in KINDS:
+        for kind in kinds():
             count = _enlist(part=part, kind=kind, capabilities=capabilities, until=outage.resolved_at)
             if count:
                 capacity = office_daily_capacity(
@@ -170,16 +170,19 @@ def release_office_enlist(*, release: Release, office: Office, active_outages: l
     return part
 
 
-def _enlist(*, part: ReleaseOffice, kind: Kind, capabilities: list[str], until: object) -> int:
-    """Insert the office's cases waiting for ``capabilities`` since before ``until``, numbered."""
+def _enlist(*, part: ReleaseOffice, kind: CaseKindSpec, capabilities: list[str], until: object) -> int:
+    """Insert the office's cases waiting for ``capabilities`` since before ``until``, numbered.
+
+    Each entry keeps its case's reference, which never changes after intake.
+    """
     if not capabilities:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {ReleaseEntry._meta.db_table}
-                (release_office_id, office_id, kind, {kind.case_column()}, capability, ready_at, position)
-            SELECT %s, office_id, %s, id, awaiting, ready_at, row_number() OVER (ORDER BY ready_at, id)
+                (release_office_id, office_id, kind, case_id, reference, capability, ready_at, position)
+            SELECT %s, office_id, %s, id, reference, awaiting, ready_at, row_number() OVER (ORDER BY ready_at, id)
             FROM {kind.model._meta.db_table}
             WHERE office_id = %s AND awaiting = ANY(%s) AND ready_at <= %s
             """,
@@ -232,12 +235,12 @@ def _date_next(*, part: ReleaseOffice, chunk_size: int) -> list[tuple]:
 
     Rows of (kind, case id, day, still held, withdrawn): still held unless worked or withdrawn.
     """
-    kinds, days, last_positions = [], [], []
+    plan_kinds, days, last_positions = [], [], []
     for kind, entries in part.plan.items():
         served = 0
         for day, count in entries:
             served += count
-            kinds.append(kind)
+            plan_kinds.append(kind)
             days.append(day)
             last_positions.append(served)
     table = ReleaseEntry._meta.db_table
@@ -260,11 +263,10 @@ def _date_next(*, part: ReleaseOffice, chunk_size: int) -> list[tuple]:
             )
             FROM chunk
             WHERE entry.id = chunk.id
-            RETURNING entry.kind, COALESCE(entry.passport_application_id, entry.permit_application_id),
-                entry.expected_on, entry.worked_at IS NULL AND entry.withdrawn_at IS NULL,
-                entry.withdrawn_at IS NOT NULL
+            RETURNING entry.kind, entry.case_id, entry.expected_on,
+                entry.worked_at IS NULL AND entry.withdrawn_at IS NULL, entry.withdrawn_at IS NOT NULL
             """,
-            [kinds, days, last_positions, part.pk, chunk_size],
+            [plan_kinds, days, last_positions, part.pk, chunk_size],
         )
         return cursor.fetchall()
 

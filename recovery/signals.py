@@ -8,10 +8,10 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from casework.kinds import kinds
 from casework.services import case_changed, case_step_left, task_enqueue
 from offices.models import Office, Outage
 from offices.outages import outage_changed, outage_resolved
-from recovery.kinds import kind_of_model
 from recovery.models import ReleaseEntry
 from recovery.services import release_create
 from recovery.tasks import backlog_peak_office_task, backlog_peaks_task, release_entries_withdraw_task
@@ -24,10 +24,11 @@ def release_on_resolve(sender: type[Outage], outage: Outage, **kwargs: Any) -> N
 
 @receiver(case_step_left)
 def entries_worked(sender: type, case: Any, capability: str, **kwargs: Any) -> None:
-    kind = kind_of_model(sender)
-    if kind is None:
+    # The entries of every kind whose cases ``sender`` holds: a kind is its name and its table.
+    names = [kind.name for kind in kinds() if kind.model is sender]
+    if not names:
         return
-    ReleaseEntry.objects.filter(**{kind.entry_field: case.pk}, capability=capability, worked_at__isnull=True).update(
+    ReleaseEntry.objects.filter(kind__in=names, case_id=case.pk, capability=capability, worked_at__isnull=True).update(
         worked_at=timezone.now()
     )
 

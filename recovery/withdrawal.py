@@ -104,7 +104,7 @@ def release_office_withdraw(*, part_id: int, capabilities: list[str], holding: O
                 UPDATE {table} SET withdrawn_at = %s
                 WHERE release_office_id = %s AND worked_at IS NULL AND withdrawn_at IS NULL
                   AND capability = ANY(%s)
-                RETURNING kind, COALESCE(passport_application_id, permit_application_id), expected_on
+                RETURNING kind, case_id, expected_on
                 """,
                 [timezone.now(), part.pk, list(capabilities)],
             )

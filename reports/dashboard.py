@@ -27,7 +27,6 @@ from permits.models import PermitStatus, StayPermit
 from permits.selectors import stay_exceptions
 from recovery.backlog import held_cases
 from recovery.capacity import capacity_on
-from recovery.kinds import KINDS
 from reports.charts import Band, Chart, Series, day_chart
 from reports.definitions.base import ReportFilters
 from reports.definitions.rollup import rollup_totals
@@ -168,7 +167,7 @@ def _held(rows: dict[int, OfficeRow], office_ids: list[int], outages: list[Outag
     database = report_database()
     if not outages:
         return
-    for kind in KINDS:
+    for kind in kinds():
         held = held_cases(kind=kind, outages=outages).using(database).filter(office_id__in=office_ids)
         for office_id, cases in held.values_list("office_id").annotate(cases=Count("pk")).order_by():
             rows[office_id].held += cases
@@ -212,7 +211,7 @@ def _permits(rows: dict[int, OfficeRow], offices: Sequence[Office], today: dict[
 def _capacities(office: Office, today: date, outages: list[Outage]) -> OfficeRow:
     """The office's line with today's capacities, each reduced by the slowdowns in force today."""
     row = OfficeRow(office=office)
-    for kind in KINDS:
+    for kind in kinds():
         capacity = capacity_on(office=office, kind=kind, day=today, outages=outages)
         row.queues[kind.name].capacity, row.queues[kind.name].percent = capacity.capacity, capacity.percent
     return row

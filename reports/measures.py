@@ -30,7 +30,6 @@ from django.db.models.functions import Concat
 from casework.kinds import kinds
 from casework.reporting import LocalDate
 from offices.models import Office, Outage, outage_covering_sql
-from recovery.kinds import KINDS
 from recovery.models import Release, ReleaseEntry, ReleaseOffice
 
 Key = tuple[date, str, str]
@@ -112,13 +111,11 @@ def _held(office: Office, start: date, end: date) -> list[tuple[date, str, str, 
         f"SELECT '{kind.name}' AS kind, c.id AS case_id, GREATEST(c.ready_at, o.declared_at) AS held_from, "
         f"NULL::timestamptz AS held_until FROM {kind.model._meta.db_table} c JOIN {outage_table} o ON {covering} "
         f"AND c.awaiting = ANY(o.capabilities) WHERE c.office_id = %(office)s AND c.awaiting <> ''"
-        for kind in KINDS
+        for kind in kinds()
     )
-    # An entry's case: the one foreign key of its kind that is set.
-    entry_case = ", ".join(f"e.{kind.case_column()}" for kind in KINDS)
     sql = f"""
         WITH holds AS (
-            SELECT e.kind, COALESCE({entry_case}) AS case_id,
+            SELECT e.kind, e.case_id,
                    GREATEST(e.ready_at, o.declared_at) AS held_from, o.resolved_at AS held_until
             FROM {ReleaseEntry._meta.db_table} e
             JOIN {ReleaseOffice._meta.db_table} ro ON ro.id = e.release_office_id

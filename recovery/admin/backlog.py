@@ -24,12 +24,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casework.kinds import kind_named
+from casework.kinds import kind_named, kinds
 from offices.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from offices.models import Capability, Office, Region
 from offices.selectors import overseen_scope
 from recovery.backlog import backlog_visible_to, held_cases_visible_to
-from recovery.kinds import KINDS
 from recovery.models import BacklogOffice
 
 CASES_PER_PAGE = 100
@@ -37,7 +36,7 @@ CASES_PER_PAGE = 100
 
 def held_capabilities() -> list[Capability]:
     """The capabilities a held case can wait for, in the order of ``Capability``: one column each."""
-    return [capability for capability in Capability if any(capability in kind.capabilities for kind in KINDS)]
+    return [capability for capability in Capability if any(capability in kind.capabilities for kind in kinds())]
 
 
 def office_moment(moment: datetime | None, office: Office) -> str:

@@ -137,7 +137,7 @@ class ReleaseQueueEntrySerializer(serializers.ModelSerializer):
 
     office = serializers.CharField(source="office.code")
     kind = serializers.CharField(help_text=format_lazy("{} {}", _("The queue:"), KIND_VALUES))
-    reference = serializers.CharField(source="case.reference", help_text=_("The case's reference."))
+    reference = serializers.CharField(help_text=_("The case's reference."))
     capability = serializers.CharField(
         help_text=format_lazy("{} {}", _("The capability the case's next step waited for:"), CAPABILITY_VALUES)
     )

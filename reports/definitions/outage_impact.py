@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.kinds import kinds
 from offices.models import Capability, Office, Outage, OutageScope
 from recovery.impact import CLEARED, PROJECTED, daily_capacities, plan_last_day
-from recovery.kinds import KINDS
 from recovery.models import ReleaseOffice
 from reports.definitions.base import Report, ReportFilters
 from reports.exports import Column
@@ -88,7 +88,7 @@ def _held_now(outages: list[Outage], offices: Sequence[Office]) -> dict[tuple[in
         return {}
     capabilities = sorted({capability for outage in outages for capability in outage.capabilities})
     waiting: dict[tuple[int, str, str], int] = {}
-    for kind in KINDS:
+    for kind in kinds():
         groups = (
             kind.model.objects.using(report_database())
             .filter(office_id__in=[office.pk for office in offices], awaiting__in=capabilities)
@@ -101,7 +101,7 @@ def _held_now(outages: list[Outage], offices: Sequence[Office]) -> dict[tuple[in
     by_kind = {
         (outage.pk, office.pk): {
             kind.name: sum(waiting.get((office.pk, kind.name, capability), 0) for capability in outage.capabilities)
-            for kind in KINDS
+            for kind in kinds()
         }
         for outage in outages
         for office in offices

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import PassportApplication
 from applications.workflow import SLA_OPEN
+from casework.kinds import CaseKind
 from offices.models import Office, Outage, OutageScope
 from recovery.models import Release, ReleaseEntry, ReleaseOffice
 from reports.definitions.base import Report, ReportFilters
@@ -69,7 +70,7 @@ holds AS (
     -- Resolved outages: the cases their releases enlisted, held until the resolution.
     SELECT c.id AS case_id, GREATEST(e.ready_at, o.declared_at) AS held_from, o.resolved_at AS held_until
     FROM cases c
-    JOIN {entries} e ON e.passport_application_id = c.id
+    JOIN {entries} e ON e.kind = %(kind)s AND e.case_id = c.id
     JOIN {release_offices} ro ON ro.id = e.release_office_id
     JOIN {releases} r ON r.id = ro.release_id
     JOIN {outages} o ON o.id = r.outage_id
@@ -143,6 +144,8 @@ class SlaReport(Report):
             "lower": lower,
             "upper": upper,
             "open": [str(status) for status in SLA_OPEN],
+            # The entries of passports: an entry's ``case_id`` is an id in its kind's table.
+            "kind": CaseKind.PASSPORT.value,
             "national": OutageScope.NATIONAL.value,
             "region": OutageScope.REGION.value,
             "office": OutageScope.OFFICE.value,

@@ -5,16 +5,20 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from applications.models import PassportApplication
+from applications.services import application_act
+from applications.workflow import Status
 from casework.kinds import CaseKind, CaseKindSpec, kind_named, kind_of_model, kind_register, kind_registered, kinds
 from offices.models import Capability, Office
+from offices.roles import Role
 from permits.models import StayPermitApplication
 from recovery.admin.backlog import held_capabilities
-from recovery.kinds import KINDS
-from recovery.kinds import kind_of_model as recovery_kind_of_model
+from recovery.models import ReleaseEntry, ReleaseOffice
 from reports.definitions.backlog import BacklogReport
 from reports.definitions.base import ReportFilters
+from tests.recovery.helpers import held, national_outage, release_run, resolved_on
 from tests.reports.helpers import passport
 
 
@@ -58,17 +62,42 @@ def test_a_kind_registered_comes_last_and_is_gone_after():
     assert [kind.name for kind in kinds()] == ["passport", "permit"]
 
 
-def test_recovery_serves_a_registered_kind_through_its_entry_field():
+def test_recovery_names_no_kind_of_case_in_its_tables():
+    cases = {kind.model for kind in kinds()}
+    assert [field.name for field in ReleaseEntry._meta.get_fields() if field.related_model in cases] == []
+
+
+@pytest.mark.django_db
+def test_recovery_releases_a_registered_kind_by_its_name_and_case_id(offices, national_admin, member, monkeypatch):
+    """A kind registered in the tests alone is enlisted, dated, shown and marked worked, with nothing
+    added to recovery: an entry is its kind's name and its case's id."""
+    monkeypatch.setattr("recovery.services.release_enqueue", lambda *, release_id: None)
+    smg = offices["SMG"]
+    # Approved, waiting for printing.
+    [case] = held(smg, 1, start=timezone.now() - timedelta(days=1), status=Status.APPROVED)
     with kind_registered(visa_kind()):
-        assert [kind.name for kind in KINDS] == ["passport", "permit", "visa"]
-        assert [kind.entry_field for kind in KINDS] == [
-            "passport_application",
-            "permit_application",
-            "passport_application",
+        release = resolved_on(national_admin, national_outage(national_admin), timezone.now())
+        release_run(release=release)
+
+        entries = ReleaseEntry.objects.filter(release_office__release=release).order_by("kind")
+        assert [(entry.kind, entry.case_id, entry.reference) for entry in entries] == [
+            ("passport", case.pk, case.reference),
+            ("visa", case.pk, case.reference),
         ]
-        assert KINDS[-1].capabilities == {Capability.EXPRESS_SERVICE}
-        assert recovery_kind_of_model(StayPermitApplication).name == "permit"
-    assert len(KINDS) == 2
+        visa = entries.get(kind="visa")
+        assert visa.expected_on is not None
+        assert set(ReleaseOffice.objects.get(release=release, office=smg).plan) == {"passport", "visa"}
+        assert visa.case == case
+        assert str(visa).startswith(f"{case.reference} → ")
+
+        application_act(
+            application=case,
+            action="print",
+            actor=member(Role.PRINT_OPERATOR, office=smg),
+            passport_number="X1234567",
+        )
+        # Leaving the held step marks the entries of every kind held in the case's table.
+        assert set(entries.filter(worked_at__isnull=False).values_list("kind", flat=True)) == {"passport", "visa"}
 
 
 def test_the_backlog_admin_gives_a_column_to_what_a_registered_kind_waits_for():

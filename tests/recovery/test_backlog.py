@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from applications.models import PassportApplication
 from applications.workflow import Status
+from casework.kinds import kinds
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
@@ -21,7 +22,6 @@ from permits.models import StayPermitApplication
 from permits.services import permit_application_submit
 from permits.workflow import Status as PermitStatus
 from recovery.backlog import backlog_visible_to, blocking_outages, held_cases, held_cases_visible_to
-from recovery.kinds import KINDS
 from tests.applications.service_factories import PassportApplicationFactory
 from tests.permits.factories import intake
 from tests.recovery.helpers import WIB, held
@@ -29,7 +29,7 @@ from tests.support.api import client_for, invalid_param_pairs
 
 BACKLOG = "/api/v1/backlog/"
 CASES = "/api/v1/backlog/cases/"
-PASSPORT, PERMIT = KINDS
+PASSPORT, PERMIT = kinds()
 
 
 def at(hour: int, minute: int = 0) -> datetime:

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from applications.workflow import Status
 from casework.calendar import is_working_day
-from casework.kinds import CaseKind
+from casework.kinds import CaseKind, kinds
 from offices.models import Capability, Office, Outage, OutageScope
 from offices.outages import outage_declare, outage_resolve
 from offices.roles import Role
@@ -22,7 +22,6 @@ from recovery.impact import (
     outage_impact,
     outages_with_held,
 )
-from recovery.kinds import KINDS
 from recovery.models import ReleaseEntry, ReleaseOffice
 from recovery.services import office_daily_capacity, recovery_capacity_set
 from tests.recovery.helpers import held, local, national_outage, permit_held, release_run, resolved_on
@@ -181,7 +180,7 @@ class TestActive:
         )
 
         for office in (smg, backlog["SBY"]):
-            for kind in KINDS:
+            for kind in kinds():
                 single = office_daily_capacity(office=office, kind=kind, after=TUESDAY, active_outages=active)
                 assert bulk[office.pk, kind.name] == single
         assert bulk[smg.pk, "passport"].booked == {date(2026, 12, 23): 2}

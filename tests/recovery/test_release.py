@@ -33,9 +33,7 @@ TUESDAY = date(2026, 12, 22)  # Friday the 25th is Christmas Day
 
 def entries_of(release: Release, office: Office) -> list[ReleaseEntry]:
     return list(
-        ReleaseEntry.objects.filter(release_office__release=release, office=office)
-        .select_related("passport_application")
-        .order_by("kind", "position")
+        ReleaseEntry.objects.filter(release_office__release=release, office=office).order_by("kind", "position")
     )
 
 
@@ -59,7 +57,10 @@ class TestSchedule:
         release_run(release=release, chunk_size=5)
 
         entries = entries_of(release, small_smg)
-        assert [entry.passport_application_id for entry in entries] == [case.pk for case in cases]
+        # Each entry names its case by kind and id, and keeps its reference.
+        assert [(entry.kind, entry.case_id, entry.reference) for entry in entries] == [
+            (CaseKind.PASSPORT, case.pk, case.reference) for case in cases
+        ]
         # Wed 3+2, Thu 3+2, Fri Christmas, Sat session 4, Sun closed, Mon 3 (overtime over).
         expected = [date(2026, 12, 23)] * 5 + [date(2026, 12, 24)] * 5 + [date(2026, 12, 26)] * 4
         expected += [date(2026, 12, 28)] * 2
@@ -80,7 +81,7 @@ class TestSchedule:
 
         steps = CaseStep.objects.filter(action="release_dated").order_by("case_id")
         assert [(step.case_id, step.note) for step in steps] == sorted(
-            (entry.passport_application_id, entry.expected_on.isoformat()) for entry in entries_of(release, small_smg)
+            (entry.case_id, entry.expected_on.isoformat()) for entry in entries_of(release, small_smg)
         )
         assert {(s.actor, s.started_by, s.origin, s.from_status, s.to_status) for s in steps} == {
             (None, national_admin, "task:recovery.tasks.release_office_task", Status.INTERVIEWED, Status.INTERVIEWED)
@@ -194,8 +195,8 @@ class TestOverlap:
         first = resolved_on(national_admin, national, local(TUESDAY))
         release_run(release=first)
 
-        assert [entry.passport_application_id for entry in entries_of(first, small_smg)] == [c.pk for c in approvals]
-        assert [entry.passport_application_id for entry in entries_of(first, sby)] == [sby_prints[0].pk]
+        assert [(e.kind, e.case_id) for e in entries_of(first, small_smg)] == [("passport", c.pk) for c in approvals]
+        assert [(e.kind, e.case_id) for e in entries_of(first, sby)] == [("passport", sby_prints[0].pk)]
         with pytest.raises(OutageActive):
             application_act(
                 application=prints[0],
@@ -208,7 +209,7 @@ class TestOverlap:
         release_run(release=second)
 
         entries = entries_of(second, small_smg)
-        assert [entry.passport_application_id for entry in entries] == [case.pk for case in prints]
+        assert [(entry.kind, entry.case_id) for entry in entries] == [("passport", case.pk) for case in prints]
         # The first release took all 3 of Wednesday: the prints go on Thursday.
         assert [entry.expected_on for entry in entries] == [date(2026, 12, 24)] * 2
 

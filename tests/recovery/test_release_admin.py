@@ -16,7 +16,16 @@ from offices.roles import Role
 from recovery import services
 from recovery.models import RecoveryCapacity, Release, ReleaseEntry, ReleaseOffice
 from recovery.services import recovery_capacity_set
-from tests.recovery.helpers import DOWN, held, local, national_outage, part_of, release_run, resolved_on
+from tests.recovery.helpers import (
+    DOWN,
+    held,
+    local,
+    national_outage,
+    part_of,
+    permit_held,
+    release_run,
+    resolved_on,
+)
 
 # Hand-worked plans on the calendar of December 2026: its dates stay in the future.
 pytestmark = pytest.mark.usefixtures("late_november_2026")
@@ -226,6 +235,18 @@ class TestQueue:
         # One office: the admin leaves out an office filter with a single choice.
         assert not [spec for spec in response.context["cl"].filter_specs if isinstance(spec, ScopedOfficeFilter)]
 
+    def test_a_permit_links_to_its_own_admin_page(self, client, small_smg, member, national_admin, no_job):
+        front_desk = member(Role.FRONT_DESK, office=small_smg)
+        permit = permit_held(small_smg, front_desk, passport="B7654321", ready_at=local(date(2026, 12, 1)))
+        release_run(release=resolved_on(national_admin, national_outage(national_admin), local(TUESDAY)))
+        client.force_login(member(Role.PRINT_OPERATOR, office=small_smg))
+
+        response = client.get(QUEUE, {"kind__exact": CaseKind.PERMIT})
+
+        assert queue_rows(response) == [(date(2026, 12, 23), permit.reference)]
+        case_url = reverse("admin:permits_staypermitapplication_change", args=[permit.pk])
+        assert f'<a href="{case_url}">{permit.reference}</a>' in response.content.decode()
+
     def test_worked_cases_are_hidden_unless_asked_for(self, client, dated, small_smg, member):
         adjudicator = member(Role.ADJUDICATOR, office=small_smg)
         application_act(application=dated["smg"][0], action="approve", actor=adjudicator)
@@ -240,7 +261,9 @@ class TestQueue:
         assert len(everything) == 5
 
     def test_filters_by_office_queue_and_day(self, client, dated, small_smg, sby, national_admin, member):
-        ReleaseEntry.objects.filter(passport_application=dated["smg"][4]).update(expected_on=small_smg.local_today())
+        ReleaseEntry.objects.filter(kind="passport", case_id=dated["smg"][4].pk).update(
+            expected_on=small_smg.local_today()
+        )
         supervisor = member(Role.REGIONAL_SUPERVISOR, region=small_smg.region)
         client.force_login(supervisor)
         [office_filter] = [
@@ -264,7 +287,7 @@ class TestQueue:
 
     def test_an_office_out_of_scope_shows_nothing_of_it(self, client, dated, sby, member, small_smg):
         client.force_login(member(Role.FRONT_DESK, office=sby))
-        entry = ReleaseEntry.objects.get(passport_application=dated["smg"][0])
+        entry = ReleaseEntry.objects.get(kind="passport", case_id=dated["smg"][0].pk)
 
         assert queue_rows(client.get(QUEUE)) == [(date(2026, 12, 23), dated["sby"][0].reference)]
         # Another office's id in the filter finds nothing of it (the filter only narrows).
@@ -275,7 +298,7 @@ class TestQueue:
 
     def test_the_queue_is_read_only(self, client, dated, small_smg, member):
         client.force_login(member(Role.OFFICE_HEAD, office=small_smg))
-        entry = ReleaseEntry.objects.get(passport_application=dated["smg"][0])
+        entry = ReleaseEntry.objects.get(kind="passport", case_id=dated["smg"][0].pk)
 
         assert client.get(reverse("admin:recovery_releaseentry_add")).status_code == 403
         assert client.get(reverse("admin:recovery_releaseentry_delete", args=[entry.pk])).status_code == 403
@@ -289,7 +312,8 @@ class TestQueue:
         client.force_login(member(Role.FRONT_DESK, office=small_smg))
 
         # Session, user, the user's and the groups' permissions, memberships, the office filter's
-        # choices, the capped count, the page with its offices and cases, the outage banner.
+        # choices, the capped count, the page with its offices (each entry holds its case's
+        # reference), the outage banner.
         with django_assert_num_queries(9):
             response = client.get(QUEUE)
 

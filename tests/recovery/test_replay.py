@@ -84,7 +84,7 @@ class TestReplay:
             ("interview", "replay", PassportStatus.BIOMETRICS_CAPTURED, PassportStatus.INTERVIEWED, 5),
             ("release_dated", "system", PassportStatus.INTERVIEWED, PassportStatus.INTERVIEWED, 5),
         ]
-        dated = ReleaseEntry.objects.get(passport_application=passport).expected_on
+        dated = ReleaseEntry.objects.get(kind="passport", case_id=passport.pk).expected_on
         assert timeline[-1].note == dated.isoformat()
         assert CaseStep.objects.get(case_id=passport.pk, action="release_dated").started_by.username == "replay"
         timeline = timeline[:-1]
@@ -142,13 +142,11 @@ class TestReplay:
         release = Release.objects.get()
         assert release.finished_at is not None
         first_day = working_days_after(smg.local_today(), 1)
-        for model, field in (
-            (PassportApplication, "passport_application"),
-            (StayPermitApplication, "permit_application"),
-        ):
+        for model, kind in ((PassportApplication, "passport"), (StayPermitApplication, "permit")):
             for case in model.objects.all():
-                entries = list(ReleaseEntry.objects.filter(**{field: case}))
+                entries = list(ReleaseEntry.objects.filter(kind=kind, case_id=case.pk))
                 assert len(entries) == 1
+                assert entries[0].reference == case.reference
                 assert entries[0].expected_on == first_day  # a day's capacity serves the whole backlog
         parts = {part.office.code: part for part in ReleaseOffice.objects.filter(total__gt=0).select_related("office")}
         assert set(parts) == {"SBY", "SMG"}

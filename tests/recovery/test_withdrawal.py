@@ -67,7 +67,7 @@ def test_a_case_held_again_is_in_the_queue_once_and_takes_back_its_freed_place(
 
     # Held again: out of the queue, its place on the 23rd given back; the others keep theirs.
     assert [reference for reference, _day, _release in queue(head)] == [case.reference for case in printing]
-    entry = ReleaseEntry.objects.get(release_office__release=first, passport_application=case_x)
+    entry = ReleaseEntry.objects.get(release_office__release=first, kind="passport", case_id=case_x.pk)
     assert entry.withdrawn_at is not None
     assert entry.worked_at is None
     part = ReleaseOffice.objects.get(release=first, office=small_smg)

@@ -27,9 +27,9 @@ def test_a_resolved_outage_holds_its_enlisted_cases_from_declaration_to_the_day_
     held(sby, 1, start=local(date(2026, 3, 1), 9))  # another office
     release = resolved_on(national_admin, outage, local(date(2026, 3, 5), 2))
     release_enlist(release=release)
-    assert set(ReleaseEntry.objects.filter(office=smg).values_list("passport_application", flat=True)) == {
-        early[0].pk,
-        late[0].pk,
+    assert set(ReleaseEntry.objects.filter(office=smg).values_list("kind", "case_id")) == {
+        ("passport", early[0].pk),
+        ("passport", late[0].pk),
     }
 
     computed = rollup_compute(office=smg, start=date(2026, 3, 1), end=date(2026, 3, 6))
