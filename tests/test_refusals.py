@@ -15,6 +15,7 @@ from offices.models import Capability, OutageScope
 from offices.outages import OutageActive, outage_declare, outage_resolve
 from offices.roles import Role
 from plumbing import refusals
+from plumbing.api import problems
 from plumbing.api.problems import problem_exception_handler
 from plumbing.refusals import Refusal
 from tests.applications.service_factories import PassportApplicationFactory
@@ -64,6 +65,27 @@ def test_exception_handler_answers_a_refusal_with_every_member():
         "version": 3,
     }
     assert response.data["title"]
+
+
+def test_a_registered_renderer_gives_the_members_of_its_class_and_subclasses(monkeypatch):
+    class Held(Refusal):
+        default_code = "held"
+
+    class HeldLonger(Held):
+        default_code = "held-longer"
+
+    monkeypatch.setattr(problems, "_REFUSAL_RENDERERS", {})
+    problems.refusal_renderer_register(Held, lambda refusal: {**refusal.extra, "things": [str(refusal.thing)]})
+    held, longer = Held(extra={"plain": 1}), HeldLonger(extra={"plain": 2})
+    held.thing, longer.thing = 7, 8
+    plain = Refusal(extra={"version": 3})
+
+    assert problem_exception_handler(held, {}).data["things"] == ["7"]
+    rendered = problem_exception_handler(longer, {}).data
+    assert (rendered["code"], rendered["plain"], rendered["things"]) == ("held-longer", 2, ["8"])
+    # Any other refusal: its extra as it is.
+    rendered = problem_exception_handler(plain, {}).data
+    assert (rendered["version"], "things" in rendered) == (3, False)
 
 
 @pytest.mark.django_db
