@@ -279,12 +279,17 @@ def outages_covering_user(user: AbstractBaseUser | AnonymousUser) -> list[Outage
     return found
 
 
+# A capability's state: ``down`` where it is unavailable, ``partial`` (national view only) where it
+# is down at some offices, ``degraded`` where only slowdowns name it, ``up`` otherwise.
+ServiceState = Literal["up", "degraded", "partial", "down"]
+
+
 @dataclass(frozen=True)
 class CapabilityStatus:
     """One capability's state, and the active outages naming it (slowdowns included)."""
 
     capability: Capability
-    state: Literal["up", "degraded", "partial", "down"]
+    state: ServiceState
     outages: list[Outage]
 
     @property
@@ -321,7 +326,7 @@ def service_status(*, office: Office | None) -> ServiceStatus:
     for capability in Capability:
         causing = [outage for outage in outages if capability in outage.capabilities]
         down = [outage for outage in causing if not outage.is_degraded]
-        state: Literal["up", "degraded", "partial", "down"]
+        state: ServiceState
         if not causing:
             state = "up"
         elif not down:
