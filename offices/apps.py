@@ -9,3 +9,7 @@ class OfficesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the receivers import the models, which exist only once apps are ready.
         from offices import signals  # noqa: F401  (connects the receivers)
+        from offices.api.refusals import refusal_renderers_register
+
+        # The API gives an outage refusal's outages in their wire shape (offices.api.refusals).
+        refusal_renderers_register()

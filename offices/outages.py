@@ -7,8 +7,9 @@ commits first wins, and no approval or print can commit after a declaration has 
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -39,7 +40,12 @@ outage_changed = Signal()
 
 
 class OutageActive(Refusal):
-    """A step was refused because an active outage takes down the capability it needs."""
+    """A step was refused because an active outage takes down the capability it needs.
+
+    It keeps the outages themselves (``outages``, oldest first) and the ``capability`` they take
+    down: the admin words them in the office's time, and the API renders the outages with its
+    serializer (``offices.api.refusals``). ``extra`` holds the capability alone.
+    """
 
     status_code = 409
     default_code = "outage-active"
@@ -56,27 +62,9 @@ class OutageActive(Refusal):
         headers = {}
         if first.expected_end and first.expected_end > timezone.now():
             headers["Retry-After"] = str(int((first.expected_end - timezone.now()).total_seconds()))
-        super().__init__(
-            detail,
-            extra={"capability": capability, "outages": [outage_summary(outage) for outage in outages]},
-            headers=headers,
-        )
+        super().__init__(detail, extra={"capability": capability}, headers=headers)
+        self.capability = capability
         self.outages = outages
-
-
-def outage_summary(outage: Outage) -> dict:
-    """What a refused client, or a held case, is told about an outage."""
-    return {
-        "id": outage.pk,
-        "scope": outage.scope,
-        "region": outage.region.name if outage.region_id else None,
-        "office": outage.office.code if outage.office_id else None,
-        "capabilities": list(outage.capabilities),
-        "reason": outage.reason,
-        "declared_at": outage.declared_at.isoformat(),
-        "expected_end": outage.expected_end.isoformat() if outage.expected_end else None,
-        "capacity_percent": outage.capacity_percent,
-    }
 
 
 def capability_states_ensure(*, offices: Iterable[Office]) -> None:
@@ -291,21 +279,54 @@ def outages_covering_user(user: AbstractBaseUser | AnonymousUser) -> list[Outage
     return found
 
 
-def service_status(*, office: Office | None) -> dict[str, Any]:
+# A capability's state: ``down`` where it is unavailable, ``partial`` (national view only) where it
+# is down at some offices, ``degraded`` where only slowdowns name it, ``up`` otherwise.
+ServiceState = Literal["up", "degraded", "partial", "down"]
+
+
+@dataclass(frozen=True)
+class CapabilityStatus:
+    """One capability's state, and the active outages naming it (slowdowns included)."""
+
+    capability: Capability
+    state: ServiceState
+    outages: list[Outage]
+
+    @property
+    def label(self) -> str:
+        return str(self.capability.label)
+
+    @property
+    def outage_ids(self) -> list[int]:
+        return [outage.pk for outage in self.outages]
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """The state of every capability at ``office``, or nationally when it is None, and the outages behind it."""
+
+    office: Office | None
+    capabilities: list[CapabilityStatus]
+    outages: list[Outage]
+
+
+def service_status(*, office: Office | None) -> ServiceStatus:
     """Each capability's state, nationally or at ``office``, and the active outages behind it.
 
     One query. At an office a capability is down when any active outage covering the office takes
     it down; nationally it is down when a national outage does, partial when a region's or an
-    office's does. It is degraded when the only outages naming it are slowdowns.
+    office's does. It is degraded when the only outages naming it are slowdowns. The outages come
+    with their region and office, ready to be shown.
     """
-    outages = Outage.objects.active().select_related("region", "office").order_by("declared_at", "id")
+    queryset = Outage.objects.active().select_related("region", "office").order_by("declared_at", "id")
     if office is not None:
-        outages = outages.covering(office)
-    outages = list(outages)
+        queryset = queryset.covering(office)
+    outages = list(queryset)
     capabilities = []
     for capability in Capability:
         causing = [outage for outage in outages if capability in outage.capabilities]
         down = [outage for outage in causing if not outage.is_degraded]
+        state: ServiceState
         if not causing:
             state = "up"
         elif not down:
@@ -314,16 +335,5 @@ def service_status(*, office: Office | None) -> dict[str, Any]:
             state = "down"
         else:
             state = "partial"
-        capabilities.append(
-            {
-                "capability": capability.value,
-                "label": str(capability.label),
-                "state": state,
-                "outages": [outage.pk for outage in causing],
-            }
-        )
-    return {
-        "office": office.code if office else None,
-        "capabilities": capabilities,
-        "outages": [outage_summary(outage) for outage in outages],
-    }
+        capabilities.append(CapabilityStatus(capability=capability, state=state, outages=causing))
+    return ServiceStatus(office=office, capabilities=capabilities, outages=outages)

@@ -5,6 +5,11 @@ role that does not allow it) by raising a ``Refusal``. It carries what every edg
 nothing of any edge: the API turns it into a problem document (``plumbing.api.problems``), the
 admin into a message. Services therefore stay free of the REST framework, and the admin need not
 catch API exceptions.
+
+A refusal holds no wire format. ``extra`` carries plain values (a status, a version, a capability)
+that the API copies into the body as they are; a refusal that names domain objects keeps them as
+attributes (``OutageActive.outages``), which the admin reads as they are and the API renders with
+its serializers through a renderer the app registers (``plumbing.api.problems``).
 """
 
 from typing import Any
@@ -16,9 +21,10 @@ class Refusal(Exception):
     """A step the domain refuses, with a stable ``code`` clients branch on.
 
     ``status_code`` is the HTTP status the API answers with; ``detail`` the translatable message a
-    person reads; ``extra`` the members a client is told besides (the outage that blocked the step,
-    the case's status); ``headers`` what the response adds (``Retry-After`` when the refusal is
-    known to end). Subclasses set the class defaults; an instance may override each of them.
+    person reads; ``extra`` the plain members a client is told besides (the case's status, the
+    capability an outage took down), never dates or objects, whose shape on the wire is the API's;
+    ``headers`` what the response adds (``Retry-After`` when the refusal is known to end).
+    Subclasses set the class defaults; an instance may override each of them.
     """
 
     status_code: int = 400

@@ -7,14 +7,18 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework import serializers
 
 from applications.services import application_act
 from applications.workflow import Status
 from casework.errors import InvalidTransition
+from offices.api.outage_serializers import OutageSummarySerializer
+from offices.api.refusals import outage_active_members
 from offices.models import Capability, OutageScope
 from offices.outages import OutageActive, outage_declare, outage_resolve
 from offices.roles import Role
 from plumbing import refusals
+from plumbing.api import problems
 from plumbing.api.problems import problem_exception_handler
 from plumbing.refusals import Refusal
 from tests.applications.service_factories import PassportApplicationFactory
@@ -66,6 +70,31 @@ def test_exception_handler_answers_a_refusal_with_every_member():
     assert response.data["title"]
 
 
+def test_a_registered_renderer_gives_the_members_of_its_class_and_subclasses(monkeypatch):
+    class Held(Refusal):
+        default_code = "held"
+
+    class HeldLonger(Held):
+        default_code = "held-longer"
+
+    monkeypatch.setattr(problems, "_REFUSAL_RENDERERS", {})
+    problems.refusal_renderer_register(Held, lambda refusal: {**refusal.extra, "things": [str(refusal.thing)]})
+    held, longer = Held(extra={"plain": 1}), HeldLonger(extra={"plain": 2})
+    held.thing, longer.thing = 7, 8
+    plain = Refusal(extra={"version": 3})
+
+    assert problem_exception_handler(held, {}).data["things"] == ["7"]
+    rendered = problem_exception_handler(longer, {}).data
+    assert (rendered["code"], rendered["plain"], rendered["things"]) == ("held-longer", 2, ["8"])
+    # Any other refusal: its extra as it is.
+    rendered = problem_exception_handler(plain, {}).data
+    assert (rendered["version"], "things" in rendered) == (3, False)
+
+
+def test_the_offices_app_registers_the_outage_refusal_renderer():
+    assert problems._REFUSAL_RENDERERS[OutageActive] is outage_active_members
+
+
 @pytest.mark.django_db
 def test_invalid_transition_reaches_the_client_as_the_service_raised_it(offices, member):
     adjudicator = member(Role.ADJUDICATOR, office=offices["SMG"])
@@ -112,8 +141,12 @@ def test_outage_refusal_reaches_the_client_with_its_outages_and_retry_after(offi
     body = response.json()
     assert (body["code"], body["status"], body["detail"]) == ("outage-active", 409, str(refusal.detail))
     assert body["capability"] == refusal.extra["capability"] == Capability.CENTRAL_RECORDS
-    assert body["outages"] == refusal.extra["outages"]
+    assert refusal.outages == [outage]
+    # The outages in the shape the API gives every outage, their times in TIME_ZONE like every other time.
+    assert body["outages"] == OutageSummarySerializer(refusal.outages, many=True).data
     assert [summary["id"] for summary in body["outages"]] == [outage.pk]
+    assert body["outages"][0]["expected_end"] == serializers.DateTimeField().to_representation(outage.expected_end)
+    assert body["outages"][0]["expected_end"].endswith("+07:00")
     assert 7000 < int(response["Retry-After"]) <= 7200
 
 

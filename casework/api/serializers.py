@@ -18,7 +18,6 @@ from casework.selectors import case_held_by
 from offices.api.fields import OfficeCodeField
 from offices.api.outage_serializers import OutageSummarySerializer
 from offices.models import Office
-from offices.outages import outage_summary
 from plumbing.limits import NOTE_MAX_LENGTH
 
 
@@ -109,7 +108,7 @@ class CaseStateSerializer(serializers.Serializer):
     @extend_schema_field(OutageSummarySerializer(many=True))
     def get_held_by(self, case: Case) -> list[dict[str, Any]]:
         outages = case_held_by(case, active_outages=self.context.get("active_outages"))
-        return [outage_summary(outage) for outage in outages]
+        return list(OutageSummarySerializer(outages, many=True).data)
 
 
 class TimelineEntrySerializer(serializers.Serializer):

@@ -101,6 +101,7 @@ class StatusQuerySerializer(serializers.Serializer):
     )
 
 
+# Renders ``offices.outages.CapabilityStatus`` (no docstring: it would become the schema's description).
 class CapabilityStatusSerializer(serializers.Serializer):
     # A string rather than an enum: the choice set is documented once, on outages' ``capabilities``.
     capability = serializers.CharField()
@@ -112,16 +113,22 @@ class CapabilityStatusSerializer(serializers.Serializer):
             "degraded: available at reduced capacity, every outage naming it being a slowdown; up."
         ),
     )
-    outages = serializers.ListField(child=serializers.IntegerField(), help_text=_("Ids of the outages causing it."))
+    outages = serializers.ListField(
+        child=serializers.IntegerField(), source="outage_ids", help_text=_("Ids of the outages causing it.")
+    )
 
 
+# The one shape of an outage's summary everywhere: the service status, the held cases and stays
+# (``held_by``) and the ``outage-active`` problem document (``offices.api.refusals``). Its times
+# are in ``TIME_ZONE``, like every time the API gives. It reads the outage's region and office:
+# give it outages read with them.
 class OutageSummarySerializer(serializers.Serializer):
-    """An outage as the public, a refused client or a held case is told about it (``outage_summary``)."""
+    """An outage as the public, a refused client or a held case is told about it."""
 
     id = serializers.IntegerField()
     scope = serializers.CharField()
-    region = serializers.CharField(allow_null=True)
-    office = serializers.CharField(allow_null=True)
+    region = serializers.CharField(source="region.name", allow_null=True)
+    office = serializers.CharField(source="office.code", allow_null=True)
     capabilities = serializers.ListField(child=serializers.CharField())
     reason = serializers.CharField()
     declared_at = serializers.DateTimeField()
@@ -132,7 +139,8 @@ class OutageSummarySerializer(serializers.Serializer):
     )
 
 
+# Renders ``offices.outages.ServiceStatus``.
 class ServiceStatusSerializer(serializers.Serializer):
-    office = serializers.CharField(allow_null=True, help_text=_("null: the national view."))
+    office = serializers.CharField(source="office.code", allow_null=True, help_text=_("null: the national view."))
     capabilities = CapabilityStatusSerializer(many=True)
     outages = OutageSummarySerializer(many=True, help_text=_("The active outages that apply."))

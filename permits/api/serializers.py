@@ -16,7 +16,6 @@ from casework.api.serializers import CaseCreateSerializer, CaseStateSerializer
 from casework.models import Sex
 from casework.validators import birth_date_validate, passport_expiry_validate
 from offices.api.outage_serializers import OutageSummarySerializer
-from offices.outages import outage_summary
 from offices.selectors import user_scope
 from permits.models import (
     ApplicationKind,
@@ -283,4 +282,4 @@ class StayExceptionSerializer(serializers.Serializer):
 
     @extend_schema_field(OutageSummarySerializer(many=True))
     def get_held_by(self, stay: Stay) -> list[dict[str, Any]]:
-        return [outage_summary(outage) for outage in stay.held_by]
+        return list(OutageSummarySerializer(stay.held_by, many=True).data)

@@ -3,9 +3,16 @@
 Every failure a client can meet leaves the API in this one shape: ``type``, ``title``, ``status``,
 ``detail`` and ``code``, plus ``invalid_params`` (``name``, ``code``, ``reason``) for validation
 errors. Codes are part of the API contract: clients branch on them, so they never change.
+
+A refusal's members besides (``Refusal.extra``) are plain values and go into the body as they
+are. A refusal that holds domain objects (``OutageActive`` keeps the outages themselves) has its
+members rendered by a function its app registers here at start-up
+(``refusal_renderer_register``, called from the app's ``AppConfig.ready``), which uses the app's
+serializers: the domain stays free of the REST framework, and this module imports no app.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -53,6 +60,33 @@ _TITLES = {
     status.HTTP_500_INTERNAL_SERVER_ERROR: _("Internal server error."),
     status.HTTP_503_SERVICE_UNAVAILABLE: _("Service unavailable."),
 }
+
+
+# The members of a refusal's problem document, by refusal class: see ``refusal_renderer_register``.
+RefusalRenderer = Callable[[Any], dict[str, Any]]
+_REFUSAL_RENDERERS: dict[type[Refusal], RefusalRenderer] = {}
+
+
+def refusal_renderer_register(refusal_class: type[Refusal], renderer: RefusalRenderer) -> None:
+    """Render the members of ``refusal_class`` refusals (and its subclasses') with ``renderer``.
+
+    ``renderer(refusal)`` returns every member the body adds to ``type``, ``title``, ``status``,
+    ``detail`` and ``code``, in place of ``refusal.extra``. Registering a class again replaces its
+    renderer (a reloaded app registers the same one).
+    """
+    _REFUSAL_RENDERERS[refusal_class] = renderer
+
+
+def refusal_members(refusal: Refusal) -> dict[str, Any]:
+    """What the problem document of ``refusal`` says besides its code and detail.
+
+    The renderer registered for the nearest class of the refusal, or its ``extra`` as it is.
+    """
+    for cls in type(refusal).__mro__:
+        renderer = _REFUSAL_RENDERERS.get(cls)
+        if renderer is not None:
+            return dict(renderer(refusal))
+    return dict(refusal.extra)
 
 
 class Problem(exceptions.APIException):
@@ -139,7 +173,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     extra: dict[str, Any] = {}
     if isinstance(exc, Refusal):
         status_code, code, detail = exc.status_code, exc.code, exc.detail
-        extra, headers = dict(exc.extra), dict(exc.headers)
+        extra, headers = refusal_members(exc), dict(exc.headers)
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
         if isinstance(exc, Problem):

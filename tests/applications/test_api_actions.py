@@ -366,6 +366,8 @@ class TestOutage:
         assert body["code"] == "outage-active"
         assert body["capability"] == "central_records"
         assert [outage["id"] for outage in body["outages"]] == [central_records_down.pk]
+        # The refusal names the outage exactly as the case's held_by does.
+        assert body["outages"] == detail.json()["held_by"]
         assert 7000 < int(refused["Retry-After"]) <= 7200
         application.refresh_from_db()
         assert application.status == Status.INTERVIEWED

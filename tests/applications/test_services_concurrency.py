@@ -204,7 +204,7 @@ def test_approval_waits_for_a_declaration_in_progress_and_is_refused(offices, me
     assert approvals == []
     assert len(errors) == 1
     assert isinstance(errors[0], OutageActive)
-    assert [summary["id"] for summary in errors[0].extra["outages"]] == [declarations[0].pk]
+    assert errors[0].outages == [declarations[0]]
     assert PassportApplication.objects.get(pk=application.pk).status == Status.INTERVIEWED
 
 

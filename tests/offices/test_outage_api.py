@@ -1,7 +1,8 @@
 """Outages over the API: the public status, declaring, listing and resolving, and what a refusal says."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,11 @@ from tests.support.api import client_for, invalid_params
 STATUS = "/api/v1/status/"
 OUTAGES = "/api/v1/outages/"
 PASSPORTS = "/api/v1/passport-applications/"
+
+
+def in_jakarta(moment: datetime) -> str:
+    """A time as the API gives every time: in TIME_ZONE (Asia/Jakarta), ISO 8601."""
+    return timezone.localtime(moment, ZoneInfo("Asia/Jakarta")).isoformat()
 
 
 def states(response) -> dict[str, str]:
@@ -120,6 +126,34 @@ class TestStatus:
         summaries = {summary["id"]: summary for summary in nationally.json()["outages"]}
         assert summaries[slowdown.pk]["capacity_percent"] == 40
         assert summaries[blocking.pk]["capacity_percent"] is None
+
+    def test_an_outage_reads_in_full_with_its_times_in_jakarta(self, offices, national_admin):
+        end = timezone.now() + timedelta(hours=3)
+        outage = outage_declare(
+            actor=national_admin,
+            scope=OutageScope.REGION,
+            region=offices["SBY"].region,
+            capabilities=["printing"],
+            reason="Printer network",
+            expected_end=end,
+        )
+
+        summary = APIClient().get(STATUS).json()["outages"][0]
+
+        assert summary == {
+            "id": outage.pk,
+            "scope": "region",
+            "region": offices["SBY"].region.name,
+            "office": None,
+            "capabilities": ["printing"],
+            "reason": "Printer network",
+            "declared_at": in_jakarta(outage.declared_at),
+            "expected_end": in_jakarta(end),
+            "capacity_percent": None,
+        }
+        assert summary["declared_at"].endswith("+07:00")
+        assert summary["expected_end"].endswith("+07:00")
+        assert datetime.fromisoformat(summary["expected_end"]) == end  # the same instant
 
     def test_unknown_office_or_parameter_is_a_field_error(self, offices):
         unknown = APIClient().get(STATUS, {"office": "XXX"})
@@ -320,6 +354,47 @@ class TestRetryAfter:
         assert response.json()["code"] == "outage-active"
         assert response.json()["outages"][0]["expected_end"] is None
         assert "Retry-After" not in response
+
+
+class TestRefusalBody:
+    """An ``outage-active`` problem document names its outages as the status and the held cases do."""
+
+    def test_the_body_names_each_outage_in_full(self, offices, member):
+        smg = offices["SMG"]
+        end = timezone.now() + timedelta(hours=6)
+        outage = outage_declare(
+            actor=member(Role.OFFICE_HEAD, office=smg),
+            scope=OutageScope.OFFICE,
+            office=smg,
+            capabilities=["central_records"],
+            reason="Jaringan kantor putus",
+            expected_end=end,
+        )
+        application = PassportApplicationFactory(office=smg, status=Status.INTERVIEWED)
+
+        response = client_for(member(Role.ADJUDICATOR, office=smg)).post(
+            f"{PASSPORTS}{application.reference}/approve/", {}, format="json"
+        )
+
+        assert response.status_code == 409
+        body = response.json()
+        assert (body["code"], body["capability"]) == ("outage-active", "central_records")
+        assert body["outages"] == [
+            {
+                "id": outage.pk,
+                "scope": "office",
+                "region": None,
+                "office": "SMG",
+                "capabilities": ["central_records"],
+                "reason": "Jaringan kantor putus",
+                "declared_at": in_jakarta(outage.declared_at),
+                "expected_end": in_jakarta(end),
+                "capacity_percent": None,
+            }
+        ]
+        assert body["outages"][0]["expected_end"].endswith("+07:00")
+        assert datetime.fromisoformat(body["outages"][0]["declared_at"]) == outage.declared_at
+        assert body["outages"] == APIClient().get(STATUS, {"office": "SMG"}).json()["outages"]
 
 
 class TestListAndResolve:

@@ -91,9 +91,9 @@ def test_national_central_records_outage_blocks_approve_only(offices, member, na
     refusal = _refused(smg, member, "approve")
     assert refusal.code == "outage-active"
     assert refusal.status_code == 409
-    assert refusal.extra["capability"] == Capability.CENTRAL_RECORDS
-    assert [summary["id"] for summary in refusal.extra["outages"]] == [outage.pk]
-    assert refusal.extra["outages"][0]["reason"] == outage.reason
+    assert refusal.capability == Capability.CENTRAL_RECORDS
+    assert refusal.extra == {"capability": Capability.CENTRAL_RECORDS}
+    assert refusal.outages == [outage]
     assert outage.reason in str(refusal.detail)
 
     for action in ("verify", "record_payment", "capture_biometrics", "interview", "reject", "print", "cancel"):
@@ -111,7 +111,9 @@ def test_outage_names_its_expected_end(offices, member, national_admin):
         expected_end=end,
     )
     refusal = _refused(offices["SMG"], member, "approve")
-    assert refusal.extra["outages"][0]["expected_end"] == outage.expected_end.isoformat()
+    # How the API shows it: tests/offices/test_outage_api.py (TestRefusalBody).
+    assert refusal.outages == [outage]
+    assert refusal.outages[0].expected_end == end
     assert 0 < int(refusal.headers["Retry-After"]) <= 6 * 3600
 
 
@@ -183,11 +185,11 @@ def test_overlapping_outages_resolving_one_leaves_the_capability_down(offices, m
         reason="Jaringan kantor putus",
     )
     refusal = _refused(smg, member, "approve")
-    assert {summary["id"] for summary in refusal.extra["outages"]} == {national.pk, office_outage.pk}
+    assert refusal.outages == [national, office_outage]  # oldest first
 
     outage_resolve(actor=national_admin, outage=national)
     refusal = _refused(smg, member, "approve")
-    assert [summary["id"] for summary in refusal.extra["outages"]] == [office_outage.pk]
+    assert refusal.outages == [office_outage]
     assert _act(offices["SBY"], member, "approve").status == Status.APPROVED
 
     outage_resolve(actor=national_admin, outage=office_outage)
@@ -250,10 +252,10 @@ def test_a_blocking_outage_beside_a_slowdown_still_refuses(offices, member, nati
     )
 
     refusal = _refused(smg, member, "approve")
-    assert [summary["id"] for summary in refusal.extra["outages"]] == [blocking.pk]  # the slowdown holds nothing
+    assert refusal.outages == [blocking]  # the slowdown holds nothing
 
     outage_resolve(actor=national_admin, outage=slowdown)
-    assert [summary["id"] for summary in _refused(smg, member, "approve").extra["outages"]] == [blocking.pk]
+    assert _refused(smg, member, "approve").outages == [blocking]
 
     outage_resolve(actor=national_admin, outage=blocking)
     assert _act(smg, member, "approve").status == Status.APPROVED
@@ -273,12 +275,12 @@ def test_resolving_the_blocking_outage_leaves_the_slowdown_in_force(offices, mem
     assert list(Outage.objects.active()) == [slowdown]
 
 
-def test_a_refusal_summary_names_no_capacity_for_a_blocking_outage(offices, member, national_admin):
+def test_a_refusal_names_a_blocking_outage_with_no_capacity(offices, member, national_admin):
     _national(national_admin, Capability.CENTRAL_RECORDS)
 
     refusal = _refused(offices["SMG"], member, "approve")
 
-    assert refusal.extra["outages"][0]["capacity_percent"] is None
+    assert [outage.capacity_percent for outage in refusal.outages] == [None]
 
 
 @pytest.mark.parametrize("percent", [0, 100])

@@ -369,7 +369,7 @@ def test_approval_waits_for_central_records_and_issue_for_permit_issuance(smg, m
         _act(ready, "approve", member(Role.ADJUDICATOR, office=smg))
     assert (refusal.value.status_code, refusal.value.code) == (409, "outage-active")
     assert refusal.value.extra["capability"] == Capability.CENTRAL_RECORDS
-    assert [outage["id"] for outage in refusal.value.extra["outages"]] == [down.pk]
+    assert refusal.value.outages == [down]
     with pytest.raises(OutageActive) as refusal:
         _act(approved, "issue", member(Role.PRINT_OPERATOR, office=smg))
     assert refusal.value.extra["capability"] == Capability.PERMIT_ISSUANCE
