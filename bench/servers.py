@@ -74,14 +74,14 @@ class Served:
         children = Path(f"/proc/{self.gunicorn.pid}/task/{self.gunicorn.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
-    def worker_rss_mb(self) -> list[float]:
-        """The resident memory of each web worker, in MB."""
-        sizes = []
+    def worker_rss_mb(self) -> dict[int, float]:
+        """The resident memory of each web worker, in MB, by process id."""
+        sizes = {}
         for pid in self.worker_pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
-                        sizes.append(int(line.split()[1]) / 1024)
+                        sizes[pid] = int(line.split()[1]) / 1024
             except FileNotFoundError:
                 continue
         return sizes

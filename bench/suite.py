@@ -46,7 +46,7 @@ def measure(spec: Spec, *, port: int, clients: int, rounds: int, seconds: float)
     if spec.budget() is None:
         for source in (spec.source, spec.baseline):
             if source is not None:
-                load.run(source, port=port, clients=clients, seconds=0.3, ok=spec.ok, sink=spec.sink)
+                load.run(source, port=port, clients=clients, seconds=10, ok=spec.ok, sink=spec.sink, limit=clients)
     for round_ in range(rounds):
         pairs: list[tuple[load.Source | None, Sample, bool]] = [
             (spec.source, sample, True),
@@ -98,28 +98,33 @@ def measure_all(specs: list[Spec], *, port: int, rounds: int, seconds: float, ou
     return figures
 
 
-def csv_streaming(served: Served, picks_national: dict[str, str], *, start: str, end: str) -> tuple[float, float, int]:
-    """Each worker's RSS before, the peak while the nation's office-daily CSV for the year streams, and its lines."""
-    before = max(served.worker_rss_mb())
-    peak = before
+def csv_streaming(served: Served, headers: dict[str, str], *, start: str, end: str) -> tuple[float, float, int]:
+    """The RSS of the worker that grew most while the nation's office-daily CSV of the year streamed.
+
+    Returns (its RSS before, its peak, the CSV's lines). Each worker is compared with itself, since
+    which of them serves the download is not known in advance.
+    """
+    before = served.worker_rss_mb()
+    peak = dict(before)
     result: dict[str, int] = {}
 
     def download() -> None:
         path = f"/api/v1/reports/office-daily/csv/?start={start}&end={end}"
-        status, body = load.once(
-            load.request("GET", path, headers={**picks_national, "Accept": "text/csv"}), port=served.port
-        )
+        data = load.request("GET", path, headers={**headers, "Accept": "text/csv"})
+        status, body = load.once(data, port=served.port)
         result["status"], result["lines"] = status, body.count(b"\n")
 
     thread = threading.Thread(target=download)
     thread.start()
     while thread.is_alive():
-        peak = max(peak, *served.worker_rss_mb())
+        for pid, size in served.worker_rss_mb().items():
+            peak[pid] = max(peak.get(pid, 0.0), size)
         time.sleep(0.02)
     thread.join()
     if result.get("status") != 200:
         raise RuntimeError(f"CSV export: HTTP {result.get('status')}")
-    return before, peak, result["lines"]
+    grown = max(before, key=lambda pid: peak[pid] - before[pid])
+    return before[grown], peak[grown], result["lines"]
 
 
 def environment(args: argparse.Namespace) -> Environment:
@@ -161,6 +166,7 @@ def run(args: argparse.Namespace, env: Environment, out: Out) -> Run:
     out(f"  serving logs in {logs}")
     figures: list[Figure] = []
     extra = Extra()
+    loads = [os.getloadavg()[0]]
     intake = Intake()
     kwargs = {"rounds": args.rounds, "seconds": args.seconds, "out": out}
     with serve(env, port=args.port, broker=True, log_dir=logs) as served:
@@ -171,15 +177,16 @@ def run(args: argparse.Namespace, env: Environment, out: Out) -> Run:
         figures += measure_all(writes(picks, intake, "broker"), port=served.port, **kwargs)
         figures += measure_all(admin(picks), port=served.port, **kwargs)
         figures += measure_all(reports(picks, timezone.localdate()), port=served.port, **kwargs)
-        extra.worker_rss_mb = max(served.worker_rss_mb())
+        extra.worker_rss_mb = max(served.worker_rss_mb().values())
         first_day = now.date() - timedelta(days=365)
         extra.csv_before_mb, extra.csv_peak_mb, extra.csv_lines = csv_streaming(
             served, picks.national.api(), start=first_day.isoformat(), end=now.date().isoformat()
         )
-        extra.worker_rss_mb = max(extra.worker_rss_mb, *served.worker_rss_mb())
+        extra.worker_rss_mb = max(extra.worker_rss_mb, extra.csv_peak_mb, *served.worker_rss_mb().values())
     with serve(env, port=args.port, broker=False, log_dir=logs) as served:
         out("  without a broker (tasks run in the request):")
         figures += measure_all(writes(picks, intake, "eager"), port=served.port, **kwargs)
+    loads.append(os.getloadavg()[0])
     released: Released | None = None
     if not args.no_release:
         cases = max(1, round(RELEASE_AT_FULL * args.cases / FULL_CASES))
@@ -193,6 +200,10 @@ def run(args: argparse.Namespace, env: Environment, out: Out) -> Run:
         seconds=time.perf_counter() - started,
         rounds=args.rounds,
         round_seconds=args.seconds,
+        notes=[
+            f"- The machine's load average (1 minute) was {loads[0]:.1f} when the HTTP figures began and "
+            f"{loads[1]:.1f} when they ended, on {os.cpu_count()} cores."
+        ],
     )
 
 

@@ -154,7 +154,7 @@ def write(run: Run, path: str) -> None:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; the whole run took {run.seconds / 60:.1f} minutes",
         f"- Scale: {scale}",
         *machine(),
-        f"- Each figure: a warm-up, then {run.rounds} rounds of {run.round_seconds:g} s on the endpoint and "
+        f"- Each figure: a warm-up (one request per client), then {run.rounds} rounds of {run.round_seconds:g} s on the endpoint and "
         f"{run.round_seconds:g} s on its baseline, alternating which goes first",
         "",
         f"**Targets met: {met} of {len(found)}**" + ("" if run.cases >= FULL else f", at {run.cases:,} cases."),
@@ -189,7 +189,7 @@ def write(run: Run, path: str) -> None:
     extra = run.extra
     lines.append(
         f"- Web workers' peak RSS {extra.worker_rss_mb:.0f} MB; while the nation's office-daily CSV of the year "
-        f"({extra.csv_lines:,} lines) streamed, the largest worker went from {extra.csv_before_mb:.0f} to "
+        f"({extra.csv_lines:,} lines) streamed, the worker that grew most went from {extra.csv_before_mb:.0f} to "
         f"{extra.csv_peak_mb:.0f} MB"
     )
     lines += ["", "## Notes", "", *NOTES, *run.notes, ""]
