@@ -53,8 +53,9 @@ messages: $(VENV)/.dev
 
 # The HTTP suite (bench/README.md, results in BENCHMARKS.md): a year of cases served by gunicorn and
 # measured at 1 and 16 clients beside bare baselines, only ever against DATABASE_URL: a database of its
-# own, without cases. SCALE sets the cases (default 20,000, about ten minutes on 2 cores; SCALE=1000000
-# for the full run); it needs Redis (database 10 by default) and writes BENCHMARKS.md.
+# own, without cases. SCALE sets the cases (default 20,000: 15 minutes on 2 cores shared with other
+# loads, most of it the rollup rebuild and the figures; SCALE=1000000 for the full run). It needs
+# Redis (database 10 by default) and writes BENCHMARKS.md.
 bench:
 	@if [ -z "$$DATABASE_URL" ]; then \
 		echo "make bench needs DATABASE_URL: a database of its own (createdb imigrasi_bench_http), never the embedded one." >&2; \
