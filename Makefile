@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-faults test-browser lint format messages bench bench-reports upgrade-embedded-db clean
+.PHONY: run test test-faults test-browser lint format messages bench bench-release bench-reports upgrade-embedded-db clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +51,25 @@ messages: $(VENV)/.dev
 	$(PY) manage.py makemessages --locale id --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
-# The release at national scale (bench/README.md), only ever against DATABASE_URL: a database of its own.
-# Refuses before installing anything; BENCH_ARGS passes options (BENCH_ARGS="--cases 7000").
+# The HTTP suite (bench/README.md, results in BENCHMARKS.md): a year of cases served by gunicorn and
+# measured at 1 and 16 clients beside bare baselines, only ever against DATABASE_URL: a database of its
+# own, without cases. SCALE sets the cases (default 20,000: 15 minutes on 2 cores shared with other
+# loads, most of it the rollup rebuild and the figures; SCALE=1000000 for the full run). It needs
+# Redis (database 10 by default) and writes BENCHMARKS.md.
 bench:
 	@if [ -z "$$DATABASE_URL" ]; then \
-		echo "make bench needs DATABASE_URL: a database of its own (createdb imigrasi_bench), never the embedded one." >&2; \
+		echo "make bench needs DATABASE_URL: a database of its own (createdb imigrasi_bench_http), never the embedded one." >&2; \
+		exit 2; \
+	fi
+	@$(MAKE) --no-print-directory $(VENV)/.dev
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) -m bench.suite $(if $(SCALE),--cases $(SCALE)) $(BENCH_ARGS)
+
+# The release at national scale (bench/README.md), only ever against DATABASE_URL: a database of its own.
+# Refuses before installing anything; BENCH_ARGS passes options (BENCH_ARGS="--cases 7000").
+bench-release:
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench-release needs DATABASE_URL: a database of its own (createdb imigrasi_bench), never the embedded one." >&2; \
 		exit 2; \
 	fi
 	@$(MAKE) --no-print-directory $(VENV)/.dev

@@ -132,8 +132,12 @@ def positional(sql: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
     return re.sub(r"%\((\w+)\)s", placeholder, sql), [values[name] for name in names]
 
 
-def generate(*, cases: int, actor_id: int, until: datetime) -> tuple[int, int]:
-    """Write ``cases`` held cases over every active office; (passports, permits) written."""
+def generate(*, cases: int, actor_id: int, until: datetime, series: int = 9) -> tuple[int, int]:
+    """Write ``cases`` held cases over every active office; (passports, permits) written.
+
+    ``series`` (a digit) sets the NIK's district and the sponsors' NIB lead apart from another
+    generator's rows in the same database (the HTTP suite holds a backlog beside a year of cases).
+    """
     import pgtrigger
     from django.db import connection, transaction
 
@@ -158,7 +162,8 @@ def generate(*, cases: int, actor_id: int, until: datetime) -> tuple[int, int]:
                 "start": until - BACKLOG_SPAN,
                 "day": f"{(until - BACKLOG_SPAN):%y%m%d}",
                 # Province, then the office's number within it as the regency, and district 01.
-                "nik_prefix": f"{office.region.code}{rank_in_region[office.region_id]:02d}01",
+                "nik_prefix": f"{office.region.code}{rank_in_region[office.region_id]:02d}{series % 9 + 1:02d}",
+                "series": str(series),
             }
             if office_passports:
                 cursor.execute(
@@ -218,7 +223,7 @@ FROM numbered, LATERAL (SELECT %(start)s::timestamptz + g * %(step)s::interval A
 SPONSORS_SQL = """
 INSERT INTO permits_sponsor (kind, nib, nik, name, address, phone, email)
 SELECT
-    'company', '9' || lpad(%(office)s::text, 3, '0') || lpad(s::text, 9, '0'), '', 'PT Penjamin ' || %(code)s || ' ' || s,
+    'company', %(series)s || lpad(%(office)s::text, 3, '0') || lpad(s::text, 9, '0'), '', 'PT Penjamin ' || %(code)s || ' ' || s,
     'Jl. Pandanaran No. ' || s || ', ' || %(city)s, '+62247' || lpad(s::text, 6, '0'),
     'hrd.' || lower(%(code)s) || s || '@bench.invalid'
 FROM generate_series(1, %(n)s) AS s
@@ -299,7 +304,16 @@ def database_refusal() -> str | None:
     return None
 
 
-def run(*, cases: int, chunk_size: int, out: Callable[[str], None]) -> None:
+@dataclass
+class Released:
+    """What the HTTP suite reports of a release: the resolution's answer and the release's seconds."""
+
+    cases: int
+    resolve_seconds: float
+    seconds: float
+
+
+def run(*, cases: int, chunk_size: int, out: Callable[[str], None], series: int = 9) -> Released:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Q
@@ -320,7 +334,7 @@ def run(*, cases: int, chunk_size: int, out: Callable[[str], None]) -> None:
 
     out(f"Release benchmark: {cases:,} held cases over every office, chunks of {chunk_size:,}.")
     started = time.perf_counter()
-    passports, permits = generate(cases=cases, actor_id=actor.pk, until=timezone.now())
+    passports, permits = generate(cases=cases, actor_id=actor.pk, until=timezone.now(), series=series)
     offices = Office.objects.filter(is_active=True).count()
     out(
         f"  generated {passports:,} passports and {permits:,} permits at {offices} offices "
@@ -377,6 +391,7 @@ def run(*, cases: int, chunk_size: int, out: Callable[[str], None]) -> None:
         f"  queries to schedule an office, peak: {max(schedule.per_office.values())} "
         f"(largest office: {biggest:,} cases, {chunks_of_biggest} chunks including the last, empty one)"
     )
+    return Released(cases=total, resolve_seconds=resolve.seconds, seconds=seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ capacities and over the 365 days before today (office hours, office-local time),
 through the steps its plan reached by now (``bench/reports.py`` says what it measures on them).
 """
 
+import contextlib
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -264,8 +265,13 @@ def _split(office: "Office", count: int) -> tuple[int, int]:
     return passports, count - passports
 
 
-def generate(*, cases: int, actor_id: int, first_day: date, now: datetime) -> Generated:
-    """Write the year of cases, the permits issued and the pending extensions; analyse the tables."""
+def generate(*, cases: int, actor_id: int, first_day: date, now: datetime, history: bool = False) -> Generated:
+    """Write the year of cases, the permits issued and the pending extensions; analyse the tables.
+
+    ``history`` leaves the history triggers on, so each row gets the insert event the application
+    writes for it (the HTTP suite reads the cases as the application does); without it the rows
+    carry no history and the generation is faster (the reports read none).
+    """
     import pgtrigger
     from django.db import connection, transaction
 
@@ -276,7 +282,9 @@ def generate(*, cases: int, actor_id: int, first_day: date, now: datetime) -> Ge
     per_office = apportion(cases, [office.passport_capacity + office.permit_capacity for office in offices])
     ranks: dict[int, int] = {}
     made = Generated()
-    with transaction.atomic(), pgtrigger.ignore(*TRIGGERS), connection.cursor() as cursor:
+    # pgtrigger.ignore() without names would ignore every trigger, the history's included.
+    triggers = contextlib.nullcontext() if history else pgtrigger.ignore(*TRIGGERS)
+    with transaction.atomic(), triggers, connection.cursor() as cursor:
         for office, count in zip(offices, per_office, strict=True):
             ranks[office.region_id] = ranks.get(office.region_id, 0) + 1
             params = _office_params(
@@ -286,7 +294,8 @@ def generate(*, cases: int, actor_id: int, first_day: date, now: datetime) -> Ge
             if passports:
                 cursor.execute(*positional(PASSPORTS_SQL, {**params, "n": passports}))
             if permits:
-                cursor.execute(*positional(SPONSORS_SQL, {**params, "n": -(-permits // PERMITS_PER_SPONSOR)}))
+                sponsors_params = {**params, "n": -(-permits // PERMITS_PER_SPONSOR), "series": "9"}
+                cursor.execute(*positional(SPONSORS_SQL, sponsors_params))
                 sponsors = [row[0] for row in cursor.fetchall()]
                 cursor.execute(*positional(PERMITS_SQL, {**params, "n": permits, "sponsors": sponsors}))
             made.passports += passports
