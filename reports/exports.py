@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -53,6 +54,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows are gathered into chunks of about this many characters before being sent: one chunk per
 # row would cost a write call per row, one chunk for all rows would hold the export in memory.
 CSV_CHUNK_CHARS = 64 * 1024
+# Rows fetched at a time when an export reads a queryset (through a server-side cursor).
+EXPORT_CHUNK_ROWS = 2000
 
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -96,7 +99,9 @@ class Table:
         """Each row's values in column order; a dict row missing a column is a bug and raises KeyError."""
         names = [column.name for column in self.columns]
         width = len(names)
-        for row in self.rows:
+        # A queryset is read in chunks and not kept: an export holds one chunk at a time.
+        rows = self.rows.iterator(chunk_size=EXPORT_CHUNK_ROWS) if isinstance(self.rows, QuerySet) else self.rows
+        for row in rows:
             if isinstance(row, Mapping):
                 yield [row[name] for name in names]
             else:

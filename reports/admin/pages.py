@@ -77,14 +77,14 @@ def report_page(model_admin: admin.ModelAdmin, request: HttpRequest, slug: str) 
     filename = f"{slug}_{filters.start.isoformat()}_{filters.end.isoformat()}"
     export = request.GET.get("export")
     if export == "csv":
-        rows = report.rows(filters)
+        rows = report.export_rows(filters)
         response = csv_stream_response(
             table=Table(title=report.title, columns=report.columns, rows=rows), filename=f"{filename}.csv"
         )
         _record_read(request, report, filters, door=Door.EXPORT, rows=rows, status_code=response.status_code)
         return response
     if export == "xlsx":
-        rows = report.rows(filters)
+        rows = report.export_rows(filters)
         if report_row_count(rows) > settings.REPORTS_XLSX_SYNC_ROWS:
             report_download_request(user=request.user, report=report, query=query.validated_data)
             messages.info(request, _("The workbook is being prepared; download it from this list when it is ready."))

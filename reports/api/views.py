@@ -150,7 +150,7 @@ class ReportDownloadView(ReportView):
     def get(self, request: Request) -> HttpResponseBase:
         filters = self.filters(request)
         filename = f"{self.report.slug}_{filters.start.isoformat()}_{filters.end.isoformat()}.{self.file_format}"
-        rows = self.report.rows(filters)
+        rows = self.report.export_rows(filters)
         if self.file_format == "csv":
             # Read once: the rows the log names are the rows the file streams.
             self.personal_data_named(self.report.people(rows), office_ids=filters.office_ids)

@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from offices.models import Office
 from reports.exports import (
     BOM,
     CSV_CONTENT_TYPE,
@@ -162,6 +163,17 @@ def test_csv_streams_without_reading_all_rows():
 
     assert second.startswith(b"Kanim 0,0,0,2026-01-01,2026-02-01T07:30:00+08:00,0.5\r\n")
     assert 0 < pulled < 5_000
+
+
+@pytest.mark.django_db
+def test_csv_of_a_queryset_reads_it_through_a_cursor_and_keeps_none_of_it(smg):
+    offices = Office.objects.filter(pk=smg.pk).values("code", "name")
+    export = Table(title="Offices", columns=[Column("code", "Code"), Column("name", "Name")], rows=offices)
+
+    text = csv_text(csv_stream_response(table=export, filename="offices.csv"))
+
+    assert text == BOM + f"Code,Name\r\nSMG,{smg.name}\r\n"
+    assert offices._result_cache is None  # streamed, not cached in the queryset
 
 
 def test_csv_writes_every_row_of_a_large_table():
